@@ -1,0 +1,38 @@
+// Settings handed from the launcher to the agent in the user's process, in one JSON environment
+// variable (one variable, so the user's environment stays untouched otherwise).
+import type { CaptureMode } from './events.ts';
+
+export const AGENT_CONFIG_ENV = 'LOOPSCOPE_AGENT';
+
+export interface AgentConfig {
+  /** Path of the per-run Unix socket / Windows named pipe the launcher listens on. */
+  socket: string;
+  mode: CaptureMode;
+  thresholdMs: number;
+  /** Most tasks the agent keeps track of at once; beyond it, new tasks are dropped and counted. */
+  taskCap: number;
+  /** Slices/callback runs shorter than this are only counted (in the task's settle aggregates), not sent. */
+  runMinMs: number;
+  /** Also instrument code under node_modules (more tasks, more overhead). */
+  includeNodeModules: boolean;
+  /** Child Node processes connect as runs of their own (the Loopscope Terminal) instead of being ignored. */
+  followChildren: boolean;
+  /** Set by the agent for its child processes: they are not the root of the run. */
+  child?: boolean;
+}
+
+export const DEFAULT_AGENT_CONFIG: Omit<AgentConfig, 'socket'> = {
+  mode: 'tree', thresholdMs: 50, taskCap: 100_000, runMinMs: 1, includeNodeModules: false, followChildren: false,
+};
+
+/** Reads the config from the environment value; undefined when absent or unusable (the agent then stays idle). */
+export function parseAgentConfig(raw: string | undefined): AgentConfig | undefined {
+  if (!raw) return undefined;
+  try {
+    const v = JSON.parse(raw) as Partial<AgentConfig>;
+    if (typeof v.socket !== 'string' || v.socket === '') return undefined;
+    return { ...DEFAULT_AGENT_CONFIG, ...v, socket: v.socket };
+  } catch {
+    return undefined;
+  }
+}

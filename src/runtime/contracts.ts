@@ -1,0 +1,30 @@
+// How the parts of the agent meet. The channel (channel.ts) owns the socket through the watchdog worker;
+// task tracking (tasks/) records into Float64Array chunks and hands them over; the watchdog reads the
+// shared state to know that the loop turns and which task runs.
+import type { AgentConfig, ControlMessage } from '../protocol/index.ts';
+
+/** The main-thread side of the channel. Never throws; when the consumer is gone it drops and counts. */
+export interface RecordSink {
+  /** Hand over `count` records (RECORD_SLOTS float64s each) at the start of `chunk`; ownership passes to the sink. */
+  records(chunk: Float64Array, count: number): void;
+  control(msg: ControlMessage): void;
+  /** Count events dropped to honour a memory cap (reported as a drop event). */
+  dropped(count: number, reason: string): void;
+}
+
+/**
+ * Slots of the Float64Array over a SharedArrayBuffer that the main thread and the watchdog share.
+ * Plain (non-atomic) stores are fine: the watchdog only needs to see a value change eventually.
+ */
+export const SHARED_HEARTBEAT = 0; // bumped by the main thread every heartbeat tick
+export const SHARED_CURRENT_TASK = 1; // id of the task whose code runs now (0: main/unknown)
+export const SHARED_FLUSHED = 2; // worker → main: sequence number of the last chunk written to the socket
+export const SHARED_SLOTS = 4;
+
+export interface TaskTracking {
+  /** Sends what is buffered now (called on an interval and at exit). */
+  flush(): void;
+}
+
+/** Installs task tracking into this process. Returns undefined when it could not (then the agent runs without it). */
+export type InstallTaskTracking = (config: AgentConfig, sink: RecordSink, shared: Float64Array) => TaskTracking | undefined;
