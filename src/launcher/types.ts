@@ -1,7 +1,7 @@
 // The launcher runs a Node program with the agent preloaded and turns its socket stream into
 // TraceEvents. The CLI and the extension host both use it (neither depends on the other).
 import type { ChildProcess } from 'node:child_process';
-import type { AgentConfig, ExitEvent, TraceEvent } from '../protocol/index.ts';
+import type { AgentConfig, ExitEvent, ProcessEvent, TraceEvent } from '../protocol/index.ts';
 
 export interface LaunchOptions {
   /** The script to run (absolute, or relative to cwd). */
@@ -17,12 +17,34 @@ export interface LaunchOptions {
   agent?: Partial<Omit<AgentConfig, 'socket' | 'child'>>;
   /** 'inherit': the program's stdio is the caller's (the CLI); 'pipe': the caller reads child.stdout/stderr. */
   stdio?: 'inherit' | 'pipe';
+  /** The agent bundle to preload; defaults to dist/runtime/agent.cjs next to the running bundle. */
+  agentPath?: string;
+}
+
+/** The events of one traced process (the launched program, or a child process when following children). */
+export interface AgentRun {
+  /** The traced process's own `process` event (its first event). */
+  readonly process: ProcessEvent;
+  /** Every decoded event after it, in order, as batches (the `process` event is delivered too, first). */
+  onEvents(listener: (events: TraceEvent[]) => void): void;
+  /** Called once when the channel closed; `exit` is the agent's exit event, or undefined if it never sent one. */
+  onEnd(listener: (end: RunEnd) => void): void;
+}
+
+export interface RunEnd {
+  exit: ExitEvent | undefined;
+  /** Problems with the stream itself (a truncated final frame, a corrupt frame); events before them are kept. */
+  problems: string[];
 }
 
 export interface RunSession {
   readonly child: ChildProcess;
   /** Every decoded event, in order, as batches. Register before awaiting `done`. */
   onEvents(listener: (events: TraceEvent[]) => void): void;
+  /** Messages about the channel, not the program (truncated stream, agent never connected). For the caller to show. */
+  onWarning(listener: (message: string) => void): void;
+  /** Runs of child Node processes the program started (only with agent.followChildren). */
+  onChildRun(listener: (run: AgentRun) => void): void;
   /** Resolves when the program has exited and its channel drained; the exit event is also delivered to onEvents. */
   readonly done: Promise<ExitEvent>;
   /** Ends the program and every process it started (the whole tree), leaving no orphans. */
