@@ -3,6 +3,7 @@
 import type { BlockEvent, ProcessEvent, ExitEvent, SourceLocation, TaskKind, CancelReason } from '../protocol/events.ts';
 
 export type TaskState = 'pending' | 'resolved' | 'rejected' | 'cancelled';
+export const TASK_STATES: readonly TaskState[] = ['pending', 'resolved', 'rejected', 'cancelled'];
 
 export interface RunSlice { ts: number; dur: number }
 
@@ -20,15 +21,19 @@ export interface TaskNode {
   endTs?: number;
   /** Children in spawn order (combinator members are moved under their group). */
   children: number[];
-  /** Tasks this task awaited (ids), in order, without repeats. */
+  /** Tasks this task awaited (ids), in order, without repeats (at most MAX_AWAITED kept). */
   awaited: number[];
   runs: number;
   runMs: number;
   awaits: number;
-  /** Run slices that were sent (the agent only sends those ≥ runMinMs; runs/runMs count them all). */
+  /** Run slices that were sent (the agent only sends those ≥ runMinMs; runs/runMs count them all). At most MAX_SLICES kept. */
   slices: RunSlice[];
+  /** Slices received beyond MAX_SLICES: counted here, not kept (memory stays proportional to tasks). */
+  slicesOmitted: number;
   /** Ids of blocks that happened while this task's code ran. */
   blocks: number[];
+  /** Group nodes only: every task passed to the combinator, in order (a member spawned elsewhere stays under its own parent). */
+  members?: number[];
 }
 
 /** A block, merged from its live and final events (the latest wins). */
@@ -37,7 +42,16 @@ export type Block = Omit<BlockEvent, 'type'>;
 export interface ModelSnapshotInfo {
   process?: ProcessEvent;
   exit?: ExitEvent;
+  /** Events the agent dropped (sum over reasons of the latest cumulative count). */
   dropped: number;
-  /** Largest timestamp seen. */
+  /** Latest cumulative drop count per reason. */
+  dropsByReason: Record<string, number>;
+  /** Largest timestamp seen (end of a run or block included). */
   endTs: number;
+  /** Tasks per state, kept up to date on every event (the root included). */
+  counts: Record<TaskState, number>;
+  /** Events applied so far. */
+  events: number;
+  /** Events that named a task never spawned (dropped by the agent's cap, or a damaged trace); they are skipped. */
+  orphanEvents: number;
 }

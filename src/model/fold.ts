@@ -1,0 +1,40 @@
+// Folding siblings: a thousand `fetchItem` calls under one parent read as one line with a count.
+// Used by the terminal tree and by views that draw large trees.
+import type { TaskKind } from '../protocol/events.ts';
+import { TASK_STATES, type TaskNode, type TaskState } from './types.ts';
+
+export interface FoldGroup {
+  /** kind + name: what makes siblings "the same". */
+  key: string;
+  kind: TaskKind;
+  name: string;
+  /** The folded tasks, in spawn order. */
+  nodes: TaskNode[];
+  /** How many of them are in each state. */
+  counts: Record<TaskState, number>;
+}
+
+export function foldKey(node: Pick<TaskNode, 'kind' | 'name'>): string {
+  return node.kind + '\u0000' + node.name;
+}
+
+/** Groups siblings with the same kind and name; groups in order of first appearance. */
+export function foldSiblings(nodes: readonly TaskNode[]): FoldGroup[] {
+  const groups = new Map<string, FoldGroup>();
+  for (const node of nodes) {
+    const key = foldKey(node);
+    let g = groups.get(key);
+    if (!g) {
+      g = { key, kind: node.kind, name: node.name, nodes: [], counts: { pending: 0, resolved: 0, rejected: 0, cancelled: 0 } };
+      groups.set(key, g);
+    }
+    g.nodes.push(node);
+    g.counts[node.state]++;
+  }
+  return [...groups.values()];
+}
+
+/** "998 resolved, 2 rejected" (states with a zero count left out, in a fixed order). */
+export function formatStateCounts(counts: Record<TaskState, number>): string {
+  return TASK_STATES.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`).join(', ');
+}

@@ -1,0 +1,72 @@
+// The `--summary` file (loopscope.summary/1, contract in protocol/summary.ts) built from a model.
+import type { SourceLocation } from '../protocol/events.ts';
+import type { Summary, SummaryBlock, SummaryTask } from '../protocol/summary.ts';
+import { SUMMARY_SCHEMA } from '../protocol/version.ts';
+import { isListedTask, listedSelfOrAncestor } from './listing.ts';
+import type { TraceModel } from './trace-model.ts';
+import type { Block } from './types.ts';
+
+export interface SummaryOptions {
+  /** Used when the trace has no process event (default 50, the agent's default). */
+  thresholdMs?: number;
+}
+
+const DEFAULT_THRESHOLD_MS = 50;
+
+/** Milliseconds to 3 decimals: stable JSON, no float noise. */
+function ms(v: number): number {
+  return Number.isFinite(v) ? Math.round(v * 1000) / 1000 : 0;
+}
+
+/**
+ * Tasks a user would recognise, parents before children, each with `parentId` = its nearest listed
+ * ancestor; blocks in time order, their `taskId` the nearest listed task (so every id resolves in `tasks`).
+ */
+export function buildSummary(model: TraceModel, opts: SummaryOptions = {}): Summary {
+  const tasks: SummaryTask[] = [];
+  // Depth-first from the root, carrying the nearest listed ancestor's id.
+  const stack: Array<[number, string | null]> = [[model.root.id, null]];
+  while (stack.length > 0) {
+    const [id, listedParent] = stack.pop()!;
+    const node = model.tasks.get(id);
+    if (!node) continue;
+    let parentForChildren = listedParent;
+    if (isListedTask(node)) {
+      const t: SummaryTask = { id: String(node.id), parentId: listedParent, name: node.name, kind: node.kind, state: node.state };
+      if (node.site) t.location = { file: node.site.file, line: node.site.line, column: node.site.column };
+      tasks.push(t);
+      parentForChildren = t.id;
+    }
+    for (let i = node.children.length - 1; i >= 0; i--) stack.push([node.children[i], parentForChildren]);
+  }
+
+  const blocks = model.blockList().map((b) => summaryBlock(model, b));
+  const exit = model.info.exit;
+  const summary: Summary = {
+    schema: SUMMARY_SCHEMA,
+    exitCode: exit ? exit.code : null,
+    durationMs: ms(exit ? exit.ts : model.info.endTs),
+    thresholdMs: model.info.process?.thresholdMs ?? opts.thresholdMs ?? DEFAULT_THRESHOLD_MS,
+    tasks, blocks, dropped: model.info.dropped,
+  };
+  if (exit) summary.signal = exit.signal;
+  return summary;
+}
+
+function summaryBlock(model: TraceModel, b: Block): SummaryBlock {
+  const known = b.taskId !== undefined ? model.tasks.get(b.taskId) : undefined;
+  const out: SummaryBlock = {
+    durationMs: ms(b.durationMs),
+    taskId: known ? String(listedSelfOrAncestor(model, known).id) : null,
+    cause: b.cause,
+    stack: b.stack.map(copyLocation),
+  };
+  if (b.location) out.location = copyLocation(b.location);
+  return out;
+}
+
+function copyLocation(l: SourceLocation): SourceLocation {
+  const out: SourceLocation = { file: l.file, line: l.line, column: l.column };
+  if (l.function !== undefined) out.function = l.function;
+  return out;
+}

@@ -1,0 +1,49 @@
+// How a task is named to a user. One place, so the terminal, the editor and the view say the same words.
+import type { TaskKind } from '../protocol/events.ts';
+import type { TaskNode } from './types.ts';
+
+const KIND_NOUNS: Record<TaskKind, string> = {
+  'main': 'main module',
+  'async-function': 'async function',
+  'timeout': 'setTimeout callback',
+  'interval': 'setInterval callback',
+  'immediate': 'setImmediate callback',
+  'io': 'I/O callback',
+  'then': 'promise callback',
+  'promise-all': 'Promise.all',
+  'promise-allSettled': 'Promise.allSettled',
+  'promise-race': 'Promise.race',
+  'promise-any': 'Promise.any',
+};
+
+/** What kind of thing a task is, in words: "setTimeout callback", "Promise.all". */
+export function kindNoun(kind: TaskKind): string {
+  return KIND_NOUNS[kind] ?? kind;
+}
+
+// Names that say nothing beyond the kind: the agent sends these for anonymous functions and bare API calls.
+const GENERIC_NAMES = new Set([
+  '', '(anonymous)', 'anonymous', '<anonymous>', '(unknown)', 'main',
+  'setTimeout', 'setInterval', 'setImmediate', 'then', 'catch', 'finally',
+  'Promise.all', 'Promise.allSettled', 'Promise.race', 'Promise.any',
+]);
+
+/** True when the name tells the user nothing more than the kind does. */
+export function isGenericName(name: string): boolean {
+  return GENERIC_NAMES.has(name) || Object.values(KIND_NOUNS).includes(name);
+}
+
+/**
+ * The task as one short phrase: "loadDashboard", "setTimeout callback", "setTimeout callback tick",
+ * "Promise.all", "main module". Callbacks keep their kind in front because "tick" alone hides that a timer ran it.
+ */
+export function taskLabel(node: Pick<TaskNode, 'kind' | 'name'>): string {
+  const noun = kindNoun(node.kind);
+  const generic = isGenericName(node.name);
+  switch (node.kind) {
+    case 'main': return noun;
+    case 'async-function': return generic ? noun : node.name;
+    case 'promise-all': case 'promise-allSettled': case 'promise-race': case 'promise-any': return noun;
+    default: return generic ? noun : `${noun} ${node.name}`;
+  }
+}

@@ -1,0 +1,249 @@
+// TraceModel: events in (live batches, in order) → the task tree and the blocks.
+// Every consumer (CLI, extension host, webview) reads a run through it, so a trace means the same everywhere.
+// Cost per event is O(1) in the common case; memory is proportional to tasks, not to events
+// (slices and awaited lists are capped per task).
+import { GROUP_KINDS, type BlockEvent, type GroupEvent, type ProcessEvent, type SpawnEvent, type TraceEvent } from '../protocol/events.ts';
+import { baseName } from './paths.ts';
+import type { Block, ModelSnapshotInfo, TaskNode, TaskState } from './types.ts';
+
+/** Run slices kept per task; beyond it they are only counted (runs/runMs stay exact). */
+export const MAX_SLICES = 1000;
+/** Awaited task ids kept per task. */
+export const MAX_AWAITED = 1000;
+// Below this many awaited ids a linear scan beats keeping a Set for the no-repeats rule.
+const AWAITED_SCAN = 16;
+
+export const ROOT_ID = 0;
+
+function newNode(id: number, parentId: number | null, kind: TaskNode['kind'], name: string, ts: number): TaskNode {
+  return {
+    id, parentId, kind, name, state: 'pending', spawnTs: ts, children: [], awaited: [],
+    runs: 0, runMs: 0, awaits: 0, slices: [], slicesOmitted: 0, blocks: [],
+  };
+}
+
+export class TraceModel {
+  readonly tasks = new Map<number, TaskNode>();
+  readonly root: TaskNode;
+  /** Blocks by id, live and final reports merged (the latest wins). Insertion order = order first seen = time order. */
+  readonly blocks = new Map<number, Block>();
+  readonly info: ModelSnapshotInfo = {
+    dropped: 0, dropsByReason: {}, endTs: 0, events: 0, orphanEvents: 0,
+    counts: { pending: 0, resolved: 0, rejected: 0, cancelled: 0 },
+  };
+  /** Bumps on every apply() so a view can tell that it must redraw. */
+  version = 0;
+  private readonly awaitedSets = new Map<number, Set<number>>();
+
+  constructor(events?: readonly TraceEvent[]) {
+    this.root = newNode(ROOT_ID, null, 'main', 'main', 0);
+    this.tasks.set(ROOT_ID, this.root);
+    this.info.counts.pending = 1;
+    if (events) this.apply(events);
+  }
+
+  /** Applies a batch of events (in the order the process emitted them). Never throws on odd input: it skips it. */
+  apply(events: readonly TraceEvent[]): void {
+    for (let i = 0; i < events.length; i++) this.applyOne(events[i]);
+    this.info.events += events.length;
+    this.version++;
+  }
+
+  /** The task and its ancestors up to the root, innermost first. Empty for an unknown id. */
+  ancestors(id: number): TaskNode[] {
+    const out: TaskNode[] = [];
+    let node = this.tasks.get(id);
+    // The size guard makes a (never expected) cycle finite.
+    while (node && out.length <= this.tasks.size) {
+      out.push(node);
+      node = node.parentId === null ? undefined : this.tasks.get(node.parentId);
+    }
+    return out;
+  }
+
+  /** Blocks by time (the order they began). */
+  blockList(): Block[] {
+    return [...this.blocks.values()].sort((a, b) => a.ts - b.ts || a.id - b.id);
+  }
+
+  /** Blocks, longest first. */
+  blocksByDuration(): Block[] {
+    return [...this.blocks.values()].sort((a, b) => b.durationMs - a.durationMs || a.ts - b.ts);
+  }
+
+  /** The task a block belongs to: its own task when known, else the root (the main module / unknown). */
+  blockTask(block: Block): TaskNode {
+    return (block.taskId !== undefined ? this.tasks.get(block.taskId) : undefined) ?? this.root;
+  }
+
+  private applyOne(ev: TraceEvent): void {
+    switch (ev.type) {
+      case 'process': this.onProcess(ev); break;
+      case 'spawn': this.onSpawn(ev); break;
+      case 'run': {
+        const node = this.task(ev.id);
+        if (!node) break;
+        node.runs++;
+        node.runMs += ev.dur;
+        if (node.slices.length < MAX_SLICES) node.slices.push({ ts: ev.ts, dur: ev.dur });
+        else node.slicesOmitted++;
+        this.seen(ev.ts + ev.dur);
+        return;
+      }
+      case 'await': {
+        const node = this.task(ev.id);
+        if (!node) break;
+        node.awaits++;
+        this.addAwaited(node, ev.on);
+        break;
+      }
+      case 'settle': {
+        const node = this.task(ev.id);
+        if (!node) break;
+        // Aggregates counted in the process are exact; the slices and awaits we received may be a subset.
+        if (ev.runs !== undefined) node.runs = ev.runs;
+        if (ev.runMs !== undefined) node.runMs = ev.runMs;
+        if (ev.awaits !== undefined) node.awaits = ev.awaits;
+        // An aborted task often rejects after its cancel: keep "cancelled", which says why.
+        if (node.state === 'pending') { this.setState(node, ev.state); node.endTs = ev.ts; }
+        break;
+      }
+      case 'cancel': {
+        const node = this.task(ev.id);
+        if (!node) break;
+        if (node.state === 'pending') {
+          this.setState(node, 'cancelled');
+          node.cancelReason = ev.reason;
+          node.endTs = ev.ts;
+        }
+        break;
+      }
+      case 'group': this.onGroup(ev); break;
+      case 'block': this.onBlock(ev); break;
+      case 'drop': {
+        const prev = this.info.dropsByReason[ev.reason] ?? 0;
+        // Counts are cumulative per reason: the largest one seen is the total for that reason.
+        if (ev.count > prev) {
+          this.info.dropsByReason[ev.reason] = ev.count;
+          this.info.dropped += ev.count - prev;
+        }
+        break;
+      }
+      case 'exit': {
+        this.info.exit = ev;
+        // The main module's outcome is the process's: a clean exit resolved it, a crash or a failure code rejected it.
+        if (this.root.state === 'pending' && ev.reason !== 'lost') {
+          this.setState(this.root, ev.reason === 'killed' ? 'cancelled' : ev.reason === 'exit' && ev.code === 0 ? 'resolved' : 'rejected');
+          this.root.endTs = ev.ts;
+        }
+        break;
+      }
+    }
+    this.seen(ev.ts);
+  }
+
+  private seen(ts: number): void {
+    if (ts > this.info.endTs && Number.isFinite(ts)) this.info.endTs = ts;
+  }
+
+  private task(id: number): TaskNode | undefined {
+    const node = this.tasks.get(id);
+    if (!node) this.info.orphanEvents++;
+    return node;
+  }
+
+  private setState(node: TaskNode, state: TaskState): void {
+    this.info.counts[node.state]--;
+    this.info.counts[state]++;
+    node.state = state;
+  }
+
+  private onProcess(ev: ProcessEvent): void {
+    this.info.process = ev;
+    const script = ev.argv[1];
+    if (script) {
+      this.root.name = baseName(script);
+      this.root.site = { file: script, line: 1, column: 1 };
+    }
+  }
+
+  private onSpawn(ev: SpawnEvent): void {
+    if (this.tasks.has(ev.id)) return; // the root, or a repeated id: the first one stands
+    const parent = this.tasks.get(ev.parentId) ?? this.root;
+    const node = newNode(ev.id, parent.id, ev.kind, ev.name, ev.ts);
+    if (ev.site) node.site = ev.site;
+    if (GROUP_KINDS.has(ev.kind)) node.members = [];
+    this.tasks.set(ev.id, node);
+    parent.children.push(ev.id);
+    this.info.counts.pending++;
+  }
+
+  private onGroup(ev: GroupEvent): void {
+    const group = this.task(ev.id);
+    if (!group) return;
+    const members = group.members ?? (group.members = []);
+    for (const memberId of ev.members) {
+      const member = this.tasks.get(memberId);
+      if (!member || member === group || member === this.root) continue;
+      members.push(memberId);
+      const oldParent: TaskNode | undefined = member.parentId === null ? undefined : this.tasks.get(member.parentId);
+      if (!oldParent || oldParent === group) continue;
+      // A task already inside another combinator stays with the first one (a promise raced twice has one home).
+      if (GROUP_KINDS.has(oldParent.kind) && oldParent.members?.includes(memberId)) continue;
+      if (this.isAncestor(member, group)) continue; // moving it would make a cycle
+      removeChild(oldParent, memberId);
+      group.children.push(memberId);
+      member.parentId = group.id;
+    }
+  }
+
+  /** Is `maybeAncestor` on the parent chain of `node`? */
+  private isAncestor(maybeAncestor: TaskNode, node: TaskNode): boolean {
+    let cur: TaskNode | undefined = node;
+    let guard = 0;
+    while (cur && guard++ <= this.tasks.size) {
+      if (cur === maybeAncestor) return true;
+      cur = cur.parentId === null ? undefined : this.tasks.get(cur.parentId);
+    }
+    return false;
+  }
+
+  private onBlock(ev: BlockEvent): void {
+    const prev = this.blocks.get(ev.id);
+    if (prev?.final && !ev.final) return; // a late live report never undoes the final one
+    const { type: _type, ...block } = ev;
+    this.blocks.set(ev.id, block);
+    if (!prev) this.blockTask(block).blocks.push(ev.id);
+    else if (prev.taskId !== block.taskId) {
+      // The final report knew the task better: move the block to it.
+      const before = this.blockTask(prev);
+      const i = before.blocks.indexOf(ev.id);
+      if (i >= 0) before.blocks.splice(i, 1);
+      this.blockTask(block).blocks.push(ev.id);
+    }
+    this.seen(ev.ts + ev.durationMs);
+  }
+
+  private addAwaited(node: TaskNode, on: number): void {
+    const list = node.awaited;
+    if (list.length >= MAX_AWAITED) return;
+    if (list.length < AWAITED_SCAN) {
+      if (!list.includes(on)) list.push(on);
+      return;
+    }
+    let set = this.awaitedSets.get(node.id);
+    if (!set) { set = new Set(list); this.awaitedSets.set(node.id, set); }
+    if (set.has(on)) return;
+    set.add(on);
+    list.push(on);
+    if (list.length >= MAX_AWAITED) this.awaitedSets.delete(node.id); // full: no more adds, so no more checks
+  }
+}
+
+// Members are usually the parent's newest children, so search from the end.
+function removeChild(parent: TaskNode, id: number): void {
+  const c = parent.children;
+  for (let i = c.length - 1; i >= 0; i--) {
+    if (c[i] === id) { c.splice(i, 1); return; }
+  }
+}
