@@ -1,0 +1,1 @@
+export function formatReport(meta: Record<string, any>, results: Record<string, any>[]): string;
