@@ -1,7 +1,7 @@
 // One agent's connection: decodes its frames into TraceEvents and tells listeners. Events that arrive
 // before anyone listens are held until the first listener registers, so nothing is lost to timing.
 import type { Socket } from 'node:net';
-import { WireDecoder, type ExitEvent, type ProcessEvent, type TraceEvent } from '../protocol/index.ts';
+import { WireDecoder, WireError, type ExitEvent, type ProcessEvent, type TraceEvent } from '../protocol/index.ts';
 import { EventRelay } from './event-relay.ts';
 import type { AgentRun, RunEnd } from './types.ts';
 
@@ -59,9 +59,9 @@ export class AgentConnection implements AgentRun {
       events = this.decoder.push(chunk);
     } catch (err) {
       // A corrupt stream cannot be resynchronised: keep what was decoded, say where it broke.
+      events = err instanceof WireError ? err.decoded : [];
       this.problems.push(`corrupt stream from the agent: ${(err as Error).message}; events after it are lost`);
       this.socket.destroy();
-      return;
     }
     if (events.length === 0) return;
     for (const e of events) {

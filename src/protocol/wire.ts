@@ -51,7 +51,10 @@ export function recordsFrameHeader(count: number): Uint8Array {
   return out;
 }
 
-export class WireError extends Error {}
+export class WireError extends Error {
+  /** Events decoded from the same chunk before the corruption: they are valid and must not be lost. */
+  decoded: TraceEvent[] = [];
+}
 
 /**
  * Turns the byte stream back into trace events. Feed it chunks as they arrive; it keeps partial
@@ -71,6 +74,17 @@ export class WireDecoder {
       buf.set(chunk, this.pending.length);
     }
     const out: TraceEvent[] = [];
+    try {
+      return this.frames(buf, out);
+    } catch (err) {
+      // A control frame that is not JSON is as corrupt as a bad length: one error type for callers.
+      const e = err instanceof WireError ? err : new WireError(`corrupt frame: ${(err as Error).message}`);
+      e.decoded = out;
+      throw e;
+    }
+  }
+
+  private frames(buf: Uint8Array, out: TraceEvent[]): TraceEvent[] {
     const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     let at = 0;
     while (buf.length - at >= FRAME_HEADER_BYTES) {
