@@ -1,0 +1,88 @@
+// The main thread's side of the channel: hands records and control messages to the watchdog worker,
+// which owns the socket. Owning the socket in the worker is what lets a block report leave the process
+// while the main thread is still stuck in the blocking call.
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import type { AgentConfig, ControlMessage } from '../protocol/index.ts';
+import { SHARED_BEAT_TS, SHARED_HEARTBEAT, SHARED_SLOTS, type RecordSink } from './contracts.ts';
+import { SYNC_EXITING, SYNC_FLUSH_ACK, SYNC_SLOTS, type ToWorker, type WatchdogData } from './watchdog/messages.ts';
+
+export class WorkerChannel implements RecordSink {
+  readonly shared: Float64Array;
+  private readonly sync: Int32Array;
+  private readonly worker: Worker | undefined;
+  private alive = true;
+  private flushSeq = 0;
+
+  constructor(config: AgentConfig, workerFile: string, heartbeatMs: number) {
+    const sharedBuf = new SharedArrayBuffer(SHARED_SLOTS * 8);
+    const syncBuf = new SharedArrayBuffer(SYNC_SLOTS * 4);
+    this.shared = new Float64Array(sharedBuf);
+    this.sync = new Int32Array(syncBuf);
+    const workerData: WatchdogData = {
+      config, shared: sharedBuf, sync: syncBuf, mainTimeOrigin: performance.timeOrigin, heartbeatMs,
+    };
+    try {
+      this.worker = new Worker(workerFile, {
+        workerData,
+        // No preloads, no user flags in our worker; its stdio is never mixed into the user's.
+        execArgv: [],
+        stdout: true,
+        stderr: true,
+        name: 'loopscope-watchdog',
+      });
+      this.worker.unref(); // it must not keep the process alive
+      this.worker.on('error', () => { this.alive = false; });
+      this.worker.on('exit', () => { this.alive = false; });
+    } catch {
+      this.alive = false;
+    }
+  }
+
+  records(chunk: Float64Array, count: number): void {
+    if (count <= 0) return;
+    // Transfer when the chunk is a whole plain ArrayBuffer starting at 0; otherwise copy just the records.
+    const whole = chunk.byteOffset === 0 && chunk.buffer instanceof ArrayBuffer;
+    const buf = whole ? chunk.buffer as ArrayBuffer : chunk.slice(0, count * 8).buffer as ArrayBuffer;
+    this.post({ t: 'records', buf, count }, [buf]);
+  }
+
+  control(msg: ControlMessage): void {
+    this.post({ t: 'control', msg });
+  }
+
+  dropped(count: number, reason: string): void {
+    if (count > 0) this.post({ t: 'dropped', count, reason });
+  }
+
+  /**
+   * At exit: asks the worker to write out everything it has, and waits for it (bounded), so the last
+   * events are not lost when the process ends. Blocks the main thread for at most `timeoutMs`.
+   */
+  flushAndWait(timeoutMs: number, last?: ControlMessage): boolean {
+    // The loop has ended: one last beat closes a block that was still open (the program's last callback).
+    this.shared[SHARED_HEARTBEAT] = this.shared[SHARED_HEARTBEAT]! + 1;
+    this.shared[SHARED_BEAT_TS] = performance.now();
+    Atomics.store(this.sync, SYNC_EXITING, 1);
+    if (!this.alive) return false;
+    const seq = ++this.flushSeq;
+    this.post(last ? { t: 'flush', seq, last } : { t: 'flush', seq });
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const acked = Atomics.load(this.sync, SYNC_FLUSH_ACK);
+      if (acked >= seq) return true;
+      const left = deadline - performance.now();
+      if (left <= 0 || !this.alive) return false;
+      Atomics.wait(this.sync, SYNC_FLUSH_ACK, acked, Math.min(left, 50));
+    }
+  }
+
+  private post(msg: ToWorker, transfer?: ArrayBuffer[]): void {
+    if (!this.alive || !this.worker) return;
+    try {
+      this.worker.postMessage(msg, transfer);
+    } catch {
+      /* a message that cannot be cloned is dropped, never thrown into the user's program */
+    }
+  }
+}

@@ -1,0 +1,62 @@
+// The watchdog worker (bundled to dist/runtime/watchdog-worker.cjs). It owns the socket to the
+// launcher, so reports leave the process even while the main thread is blocked, and it watches the
+// main thread's heartbeat to find blocks. Nothing here may disturb the user's program: every failure
+// ends in silence (the run then simply has fewer events).
+import { performance } from 'node:perf_hooks';
+import { workerData, parentPort } from 'node:worker_threads';
+import { SYNC_EXITING, SYNC_FLUSH_ACK, type ToWorker, type WatchdogData } from './watchdog/messages.ts';
+import { SocketWriter } from './watchdog/socket-writer.ts';
+import { MainThreadProbe } from './watchdog/inspector-probe.ts';
+import { Watchdog } from './watchdog/watchdog.ts';
+import { ownFiles } from './watchdog/own-files.ts';
+
+/** Drop counts are reported at most this often (and at exit). */
+const DROP_REPORT_MS = 250;
+
+function main(): void {
+  const data = workerData as WatchdogData;
+  const shared = new Float64Array(data.shared);
+  const sync = new Int32Array(data.sync);
+  // The main thread's clock, read from here: both clocks are monotonic, only their origins differ.
+  const offset = performance.timeOrigin - data.mainTimeOrigin;
+  const now = (): number => performance.now() + offset;
+
+  const writer = new SocketWriter(now);
+  writer.connect(data.config.socket);
+  const dropTimer = setInterval(() => writer.reportDrops(), DROP_REPORT_MS);
+
+  parentPort?.on('message', (m: ToWorker) => {
+    switch (m.t) {
+      case 'records': writer.records(m.buf, m.count); break;
+      case 'control': writer.control(m.msg); break;
+      case 'dropped': writer.dropped(m.count, m.reason); break;
+      case 'flush': void finishing().then(() => {
+        if (m.last) writer.control(m.last);
+        writer.flush(() => {
+        Atomics.store(sync, SYNC_FLUSH_ACK, m.seq);
+        Atomics.notify(sync, SYNC_FLUSH_ACK);
+        });
+      }); break;
+    }
+  });
+  // Defined below; a flush can only arrive after the watchdog exists (messages wait for this turn to end).
+  let finishing = (): Promise<void> => Promise.resolve();
+
+  let probe: MainThreadProbe | undefined;
+  try { probe = new MainThreadProbe(); } catch { probe = undefined; }
+  const watchdog = new Watchdog({
+    thresholdMs: data.config.thresholdMs,
+    heartbeatMs: data.heartbeatMs,
+    shared,
+    now,
+    exiting: () => Atomics.load(sync, SYNC_EXITING) === 1,
+    probe,
+    filter: { ownFiles: ownFiles() },
+    emit: (event) => writer.control({ type: 'event', event }),
+  });
+  watchdog.start();
+  finishing = () => watchdog.finish().catch(() => undefined);
+  void dropTimer;
+}
+
+try { main(); } catch { /* the run goes without the watchdog; the user's program is unaffected */ }

@@ -1,0 +1,167 @@
+// Turns what the inspector saw (paused call frames, sampled profile) into the block's location and
+// stack, and picks the better of the two witnesses. Pure: unit-tested with recorded shapes.
+//
+// Why two witnesses: a pause lands at the next interrupt check, so it names the exact line and column
+// of anything interruptible (loops, regex, node's own JS around a native call such as readFileSync or
+// execSync), but it lands AFTER an uninterruptible builtin (JSON.parse) returns. The sampler sees
+// inside builtins (their time is charged to the calling line: positionTicks) but only knows the line,
+// and for calls into node internals it shows the internals, not the calling line.
+import { fileURLToPath } from 'node:url';
+import type { SourceLocation } from '../../protocol/index.ts';
+import type { CallFrame, Profile, ProfileNode } from './inspector-probe.ts';
+
+/** url of a script as V8 reports it → the path users know (file:// → absolute path). */
+export function urlToFile(url: string): string {
+  if (url.startsWith('file://')) {
+    try { return fileURLToPath(url); } catch { return url; }
+  }
+  return url;
+}
+
+export interface FrameFilter {
+  /** Files of the agent itself: never blamed. */
+  ownFiles: ReadonlySet<string>;
+}
+
+export type FrameClass = 'user' | 'library' | 'internal' | 'own';
+
+export function classify(file: string, filter: FrameFilter): FrameClass {
+  if (file === '' || file.startsWith('node:') || file.startsWith('internal/') || !/[/\\]/.test(file)) return 'internal';
+  if (filter.ownFiles.has(file)) return 'own';
+  if (/[/\\]node_modules[/\\]/.test(file)) return 'library';
+  return 'user';
+}
+
+/** Innermost frame in the user's own code; else the innermost library frame; else the innermost frame. */
+export function pickLocation(stack: SourceLocation[], filter: FrameFilter): SourceLocation | undefined {
+  const classes = stack.map((f) => classify(f.file, filter));
+  const user = classes.indexOf('user');
+  if (user >= 0) return stack[user];
+  const lib = classes.indexOf('library');
+  if (lib >= 0) return stack[lib];
+  return stack.find((_, i) => classes[i] !== 'own');
+}
+
+export function framesToStack(frames: CallFrame[]): SourceLocation[] {
+  return frames.map((f) => {
+    const loc: SourceLocation = { file: urlToFile(f.url), line: f.location.lineNumber + 1, column: f.location.columnNumber + 1 };
+    if (f.functionName) loc.function = f.functionName;
+    return loc;
+  });
+}
+
+/** What the sampler says about a span: the user frame that held it and, when it is exact, its line. */
+export interface SampledWitness {
+  /** Stack from the sample chain (innermost first); lines of callers are their functions' lines. */
+  stack: SourceLocation[];
+  /** The blamed frame; `exactLine` tells whether its line came from line ticks. */
+  location: SourceLocation;
+  exactLine: boolean;
+  /** Share of the span's samples under the blamed frame. */
+  share: number;
+  /** Lines of the blamed function with their tick counts (from positionTicks). */
+  lineTicks: Map<number, number>;
+  /** Where the blamed function starts (1-based line:column), to tell functions apart. */
+  functionStart: string;
+}
+
+const META = new Set(['(root)', '(program)', '(idle)', '(garbage collector)']);
+
+export function sampledWitness(profile: Profile, filter: FrameFilter): SampledWitness | undefined {
+  const byId = new Map<number, ProfileNode>();
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) {
+    byId.set(n.id, n);
+    for (const c of n.children ?? []) parent.set(c, n.id);
+  }
+  // Samples per blamed (innermost user) node; samples in meta nodes (idle, GC, program) blame nobody.
+  const counts = new Map<number, number>();
+  const leafHits = new Map<number, number>();
+  let total = 0;
+  for (const leafId of profile.samples ?? []) {
+    const leaf = byId.get(leafId);
+    if (!leaf || META.has(leaf.callFrame.functionName)) continue;
+    total++;
+    const blamed = blameNode(leaf, byId, parent, filter);
+    if (blamed === undefined) continue;
+    counts.set(blamed, (counts.get(blamed) ?? 0) + 1);
+    if (blamed === leafId) leafHits.set(blamed, (leafHits.get(blamed) ?? 0) + 1);
+  }
+  let best: number | undefined;
+  for (const [id, c] of counts) if (best === undefined || c > counts.get(best)!) best = id;
+  if (best === undefined) return undefined;
+  const node = byId.get(best)!;
+  const lineTicks = new Map<number, number>();
+  for (const t of node.positionTicks ?? []) lineTicks.set(t.line, (lineTicks.get(t.line) ?? 0) + t.ticks);
+  // The line is exact when most of the blamed samples were in this function's own code (or builtins
+  // inlined into it, like JSON.parse), not in functions it called.
+  const exactLine = (leafHits.get(best) ?? 0) * 2 > counts.get(best)! && lineTicks.size > 0;
+  const stack: SourceLocation[] = [];
+  for (let n: ProfileNode | undefined = node; n && n.callFrame.functionName !== '(root)'; n = byId.get(parent.get(n.id) ?? -1)) {
+    stack.push(nodeLocation(n));
+  }
+  const location = { ...stack[0]! };
+  if (exactLine) location.line = argmax(lineTicks);
+  const cf = node.callFrame;
+  return {
+    stack, location, exactLine, share: counts.get(best)! / Math.max(1, total), lineTicks,
+    functionStart: `${urlToFile(cf.url)}:${cf.lineNumber + 1}:${cf.columnNumber + 1}`,
+  };
+}
+
+function blameNode(leaf: ProfileNode, byId: Map<number, ProfileNode>, parent: Map<number, number>, filter: FrameFilter): number | undefined {
+  let lib: number | undefined;
+  for (let n: ProfileNode | undefined = leaf; n; n = byId.get(parent.get(n.id) ?? -1)) {
+    const cls = classify(urlToFile(n.callFrame.url), filter);
+    if (cls === 'user') return n.id;
+    if (cls === 'library' && lib === undefined) lib = n.id;
+  }
+  return lib;
+}
+
+function nodeLocation(n: ProfileNode): SourceLocation {
+  const cf = n.callFrame;
+  const loc: SourceLocation = { file: urlToFile(cf.url), line: cf.lineNumber + 1, column: cf.columnNumber + 1 };
+  if (cf.functionName) loc.function = cf.functionName;
+  return loc;
+}
+
+function argmax(m: Map<number, number>): number {
+  let best = 0; let bestN = -1;
+  for (const [k, n] of m) if (n > bestN) { best = k; bestN = n; }
+  return best;
+}
+
+export interface PausedWitness {
+  stack: SourceLocation[];
+  location: SourceLocation;
+  /** Where the paused user function starts, from the frame's function location when known. */
+  functionName: string | undefined;
+}
+
+export interface Chosen { location?: SourceLocation; stack: SourceLocation[]; from: 'pause' | 'samples' | 'none' }
+
+/**
+ * The better of the two witnesses. The pause wins when it is consistent with the samples (its line is
+ * one where the blocked function spent real time) or when the samples cannot name a line; the samples
+ * win when the pause clearly landed after the blocking work (a line the samples barely saw).
+ */
+export function choose(paused: PausedWitness | undefined, sampled: SampledWitness | undefined, _filter: FrameFilter): Chosen {
+  if (!sampled) return paused ? { location: paused.location, stack: paused.stack, from: 'pause' } : { stack: [], from: 'none' };
+  if (!paused) return { location: sampled.location, stack: sampled.stack, from: 'samples' };
+  if (!sampled.exactLine) return { location: paused.location, stack: paused.stack, from: 'pause' };
+  const p = paused.location;
+  const s = sampled.location;
+  const sameFile = p.file === s.file;
+  const totalTicks = [...sampled.lineTicks.values()].reduce((a, b) => a + b, 0);
+  const pausedLineTicks = sameFile ? (sampled.lineTicks.get(p.line) ?? 0) : 0;
+  if (sameFile && pausedLineTicks * 5 >= totalTicks) return { location: p, stack: paused.stack, from: 'pause' };
+  // The pause landed elsewhere: the samples name the line; keep the paused stack's callers when the
+  // same function is on it, so the stack stays as exact as possible.
+  const at = paused.stack.findIndex((f) => f.file === s.file && f.function === s.function);
+  if (at >= 0) {
+    const stack = paused.stack.slice(at).map((f, i) => (i === 0 ? { ...f, line: s.line, column: s.column } : f));
+    return { location: stack[0]!, stack, from: 'samples' };
+  }
+  return { location: s, stack: sampled.stack, from: 'samples' };
+}

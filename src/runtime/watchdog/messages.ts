@@ -1,0 +1,26 @@
+// What the main thread and the watchdog worker say to each other (one concept: the thread boundary).
+import type { AgentConfig, ControlMessage } from '../../protocol/index.ts';
+
+/** Handed to the worker at start (structured-cloned workerData). */
+export interface WatchdogData {
+  config: AgentConfig;
+  /** Float64Array slots (SHARED_* in contracts.ts): heartbeat, current task, beat time. */
+  shared: SharedArrayBuffer;
+  /** Int32Array: [FLUSH_ACK, EXITING], for Atomics.wait at exit. */
+  sync: SharedArrayBuffer;
+  /** The main thread's performance.timeOrigin: the worker converts its own clock into the main thread's. */
+  mainTimeOrigin: number;
+  /** Heartbeat period (ms) of the main thread: lateness = now - lastBeat - period. */
+  heartbeatMs: number;
+}
+
+export const SYNC_FLUSH_ACK = 0; // worker → main: highest flush sequence fully handed to the socket
+export const SYNC_EXITING = 1; // main → worker: the main thread is exiting; a stopped heartbeat is not a block
+export const SYNC_SLOTS = 2;
+
+export type ToWorker =
+  | { t: 'records'; buf: ArrayBuffer; count: number }
+  | { t: 'control'; msg: ControlMessage }
+  | { t: 'dropped'; count: number; reason: string }
+  /** Write out everything; `last` (the exit event) goes after any block the exit closed. */
+  | { t: 'flush'; seq: number; last?: ControlMessage };

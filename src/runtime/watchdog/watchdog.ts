@@ -1,0 +1,181 @@
+// The watchdog loop, in the worker: polls the heartbeat, and when the loop is held, gathers evidence
+// from the main thread and reports the block twice: live (final:false) while it still goes on, and
+// final (final:true, same id) with the whole duration once the loop moves again.
+//
+// Evidence: when the heartbeat is late by half the threshold the sampling profiler starts (1 ms
+// interval: only during suspected blocks, so it costs nothing the rest of the time); at the threshold
+// one Debugger.pause takes the paused call frames. The final report picks the better witness (locate.ts).
+import { readFileSync } from 'node:fs';
+import type { BlockEvent, SourceLocation } from '../../protocol/index.ts';
+import { SHARED_BEAT_TS, SHARED_CURRENT_TASK, SHARED_HEARTBEAT } from '../contracts.ts';
+import { BlockDetector, type Reading } from './detector.ts';
+import type { CallFrame, MainThreadProbe, Profile } from './inspector-probe.ts';
+import { choose, framesToStack, pickLocation, sampledWitness, type FrameFilter, type PausedWitness } from './locate.ts';
+import { classifyCause } from './cause.ts';
+
+export const POLL_MS = 5;
+/** How long the live report waits for the pause before it goes out without a location. */
+const LIVE_WAIT_MS = 120;
+/** How long the final report waits for evidence from a main thread that just came back. */
+const FINAL_WAIT_MS = 1000;
+const SAMPLE_INTERVAL_US = 1000;
+/** At exit the main thread waits for us (bounded): the evidence must come fast or not at all. */
+const EXIT_WAIT_MS = 250;
+
+export interface WatchdogOptions {
+  thresholdMs: number;
+  heartbeatMs: number;
+  shared: Float64Array;
+  /** The main thread's clock (performance.now() there), read from the worker. */
+  now: () => number;
+  exiting: () => boolean;
+  probe: MainThreadProbe | undefined;
+  filter: FrameFilter;
+  emit: (ev: BlockEvent) => void;
+  /** Position mapping for files the agent transformed (the task tracking's rewrite shifts columns). */
+  mapPosition?: (loc: SourceLocation) => SourceLocation;
+}
+
+interface Evidence {
+  id: number;
+  since: number;
+  taskId: number;
+  beat: number;
+  pause: Promise<{ frames: CallFrame[]; inBlock: boolean } | undefined>;
+  /** Settles once the live report went out: the final one always follows it. */
+  live: Promise<void>;
+}
+
+export class Watchdog {
+  private readonly detector: BlockDetector;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private current: Evidence | undefined;
+  private sampler: Promise<void> | undefined;
+  private readonly lineCache = new Map<string, string[] | undefined>();
+
+  constructor(private readonly o: WatchdogOptions) {
+    this.detector = new BlockDetector(o.thresholdMs, o.heartbeatMs);
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.tick(), POLL_MS);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /**
+   * At exit: the main thread bumped the heartbeat one last time and now waits for us, so a block still
+   * open ends here. It cannot answer the inspector any more: report with the evidence already in hand.
+   */
+  async finish(): Promise<void> {
+    this.stop();
+    const s = this.o.shared;
+    const r = this.detector.poll(s[SHARED_HEARTBEAT]!, s[SHARED_BEAT_TS]!, this.o.now());
+    if (r.kind === 'end') await this.onEnd(r.id, r.since, r.durationMs, EXIT_WAIT_MS);
+  }
+
+  private tick(): void {
+    if (this.o.exiting()) return;
+    const s = this.o.shared;
+    let r: Reading;
+    try {
+      r = this.detector.poll(s[SHARED_HEARTBEAT]!, s[SHARED_BEAT_TS]!, this.o.now());
+    } catch { return; }
+    switch (r.kind) {
+      case 'arm': this.startSampler(); break;
+      case 'disarm': void this.stopSampler(); break;
+      case 'start': this.onStart(r.id, r.since, r.durationMs); break;
+      case 'end': void this.onEnd(r.id, r.since, r.durationMs); break;
+      default: break;
+    }
+  }
+
+  private startSampler(): void {
+    const probe = this.o.probe;
+    if (!probe || this.sampler) return;
+    this.sampler = probe.startSampler(SAMPLE_INTERVAL_US).catch(() => undefined);
+  }
+
+  private async stopSampler(): Promise<Profile | undefined> {
+    const probe = this.o.probe;
+    if (!probe || !this.sampler) return undefined;
+    await this.sampler;
+    this.sampler = undefined;
+    return probe.stopSampler().catch(() => undefined);
+  }
+
+  private onStart(id: number, since: number, durationMs: number): void {
+    const s = this.o.shared;
+    this.startSampler();
+    const beat = s[SHARED_HEARTBEAT]!;
+    const probe = this.o.probe;
+    const pause = probe
+      ? probe.pause().then((frames) => ({ frames, inBlock: s[SHARED_HEARTBEAT] === beat }), () => undefined)
+      : Promise.resolve(undefined);
+    // The live report: with the paused location when it comes quickly, without one otherwise
+    // (the main thread is inside one native call and cannot be asked until it returns).
+    const live = withTimeout(pause, LIVE_WAIT_MS).then((p) => {
+      const paused = p && p.inBlock ? this.pausedWitness(p.frames) : undefined;
+      this.emit(ev, false, Math.max(durationMs, this.o.now() - since), paused?.location, paused?.stack ?? [], 'callback');
+    });
+    const ev: Evidence = { id, since, taskId: s[SHARED_CURRENT_TASK]!, beat, pause, live };
+    this.current = ev;
+  }
+
+  private async onEnd(id: number, _since: number, durationMs: number, waitMs = FINAL_WAIT_MS): Promise<void> {
+    const ev = this.current;
+    if (!ev || ev.id !== id) return;
+    const [p, profile] = await Promise.all([withTimeout(ev.pause, waitMs), withTimeout(this.stopSampler(), waitMs)]);
+    await ev.live;
+    if (this.current === ev) this.current = undefined;
+    const paused = p && p.inBlock ? this.pausedWitness(p.frames) : undefined;
+    const sampled = profile ? sampledWitness(profile, this.o.filter) : undefined;
+    const chosen = choose(paused, sampled, this.o.filter);
+    let location = chosen.location;
+    if (location && chosen.from === 'samples') location = { ...location, column: this.firstColumn(location.file, location.line) };
+    const cause = classifyCause(profile);
+    this.emit(ev, true, durationMs, location, chosen.stack, cause);
+  }
+
+  private pausedWitness(frames: CallFrame[]): PausedWitness | undefined {
+    const stack = framesToStack(frames).map((f) => this.map(f));
+    const location = pickLocation(stack, this.o.filter);
+    return location ? { stack, location, functionName: location.function } : undefined;
+  }
+
+  private emit(ev: Evidence, final: boolean, durationMs: number, location: SourceLocation | undefined,
+    stack: SourceLocation[], cause: BlockEvent['cause']): void {
+    const block: BlockEvent = {
+      type: 'block', ts: ev.since, id: ev.id, final, durationMs: Math.round(durationMs * 1000) / 1000, cause, stack,
+    };
+    if (ev.taskId) block.taskId = ev.taskId;
+    if (location) block.location = location;
+    this.o.emit(block);
+  }
+
+  private map(loc: SourceLocation): SourceLocation {
+    try { return this.o.mapPosition ? this.o.mapPosition(loc) : loc; } catch { return loc; }
+  }
+
+  /** The column of the first non-blank character of a line: where a statement the samples name starts. */
+  private firstColumn(file: string, line: number): number {
+    let lines = this.lineCache.get(file);
+    if (!this.lineCache.has(file)) {
+      try { lines = readFileSync(file, 'utf8').split('\n'); } catch { lines = undefined; }
+      this.lineCache.set(file, lines);
+    }
+    const text = lines?.[line - 1];
+    if (text === undefined) return 1;
+    const m = /\S/.exec(text);
+    return m ? m.index + 1 : 1;
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  return new Promise<T | undefined>((resolve) => {
+    const t = setTimeout(() => resolve(undefined), ms);
+    p.then((v) => { clearTimeout(t); resolve(v); }, () => { clearTimeout(t); resolve(undefined); });
+  });
+}
