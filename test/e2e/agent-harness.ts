@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_AGENT_CONFIG, WireDecoder, type AgentConfig, type TraceEvent } from '../../src/protocol/index.ts';
 
-export const ROOT = resolve(import.meta.dirname, '../..');
+export const ROOT = resolve(__dirname, '../..');
 export const AGENT = join(ROOT, 'dist/runtime/agent.cjs');
 
 export interface Connection { events: TraceEvent[]; pendingBytes: number; error?: string }
@@ -35,7 +35,7 @@ export async function runWithAgent(script: string, opts: RunOptions = {}): Promi
   const connections: Connection[] = [];
   const arrivals: number[] = [];
   const started = Date.now();
-  let childRef: import('node:child_process').ChildProcess | undefined;
+  const ref: { child?: import('node:child_process').ChildProcess } = {};
   const closed: Promise<void>[] = [];
   const server = net.createServer((sock) => {
     const conn: Connection = { events: [], pendingBytes: 0 };
@@ -46,7 +46,7 @@ export async function runWithAgent(script: string, opts: RunOptions = {}): Promi
       try {
         for (const ev of dec.push(chunk)) {
           conn.events.push(ev);
-          if (index === 0) { arrivals.push(Date.now() - started); if (childRef) opts.onEvent?.(ev, childRef); }
+          if (index === 0) { arrivals.push(Date.now() - started); if (ref.child) opts.onEvent?.(ev, ref.child); }
         }
       } catch (e) { conn.error = String(e); }
       conn.pendingBytes = dec.pendingBytes;
@@ -64,7 +64,7 @@ export async function runWithAgent(script: string, opts: RunOptions = {}): Promi
     delete env.LOOPSCOPE_AGENT;
   }
   const child = spawn(process.execPath, [script, ...(opts.args ?? [])], { cwd: opts.cwd ?? dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  childRef = child;
+  ref.child = child;
   let stdout = ''; let stderr = '';
   child.stdout.on('data', (d) => { stdout += d; });
   child.stderr.on('data', (d) => { stderr += d; });
