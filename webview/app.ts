@@ -1,0 +1,316 @@
+// Wires the panes together: messages in → RunStore; one selection shared by tree, timeline, blocking list and
+// details; one frame scheduler; UI state saved through the host when there is one.
+import type { HostToView, SourceLocation, TraceEvent } from '../src/protocol/index.ts';
+import { VIEW_PROTOCOL_VERSION } from '../src/protocol/index.ts';
+import type { Block } from '../src/model/types.ts';
+import { isUserCode, formatLocation } from '../src/model/paths.ts';
+import { taskLabel } from '../src/model/task-label.ts';
+import type { Bridge } from './bridge.ts';
+import { checkEvents, checkHostMessage } from './ingest.ts';
+import { buildLayout, type Layout } from './layout.ts';
+import { FrameScheduler } from './scheduler.ts';
+import { RunStore } from './store.ts';
+import { readPalette, watchTheme, applyStandaloneTheme, type Palette } from './theme.ts';
+import { Toolbar } from './toolbar.ts';
+import { buildRows, subtreeSize } from './tree/rows.ts';
+import { TreeView, ROW_HEIGHT } from './tree/tree-view.ts';
+import { TimelineView } from './timeline/timeline-view.ts';
+import { BlocksView } from './blocks/blocks-view.ts';
+import { DetailsView } from './details/details-view.ts';
+import { initialUiState, loadUiState, saveUiState, type UiState } from './ui-state.ts';
+import { clip } from './dom.ts';
+import { formatMs } from './glyphs.ts';
+
+/** Frame budget for applying queued events, so live floods leave time to draw. */
+const APPLY_BUDGET_MS = 8;
+
+export class App {
+  readonly store = new RunStore();
+  ui: UiState = initialUiState();
+  private readonly sched = new FrameScheduler();
+  private readonly layout: Layout;
+  private readonly toolbar: Toolbar;
+  private readonly tree: TreeView;
+  private readonly timeline: TimelineView;
+  private readonly blocks: BlocksView;
+  private readonly details: DetailsView;
+  private palette: Palette;
+  private rowsVersion = -1;
+  private rowsDirty = true;
+  private lastRowsBuild = 0;
+  private rowsCost = 0;
+  private blocksVersion = -1;
+  private foldedCounts = new Map<number, number>();
+  private saveTimer = 0;
+  private readonly errors: string[] = [];
+
+  constructor(root: HTMLElement, private readonly bridge: Bridge) {
+    applyStandaloneTheme(undefined);
+    this.layout = buildLayout(root);
+    this.palette = readPalette();
+    this.toolbar = new Toolbar(this.layout.toolbar, {
+      search: (s) => { this.ui.search = s; this.structureChanged(); },
+      filter: (f) => { Object.assign(this.ui.filters, f); this.structureChanged(); },
+      zoom: (f) => { if (f === 'fit') this.setWindow(undefined, true); else this.timeline.zoomBy(f); },
+      follow: (on) => { this.ui.follow = on; if (on) this.ui.window = this.followWindow(this.ui.window); this.changed(); },
+    });
+    this.tree = new TreeView(this.layout.treeHost, {
+      task: (id) => this.store.task(id),
+      foldedCount: (id) => this.foldedCount(id),
+      select: (id) => this.selectTask(id, 'tree'),
+      toggle: (id, ex) => { this.ui.folds.set(id, ex); this.structureChanged(); },
+      open: (id) => { const t = this.store.task(id); if (t?.site) this.openLocation(t.site); },
+      selectedId: () => this.ui.selectedTask,
+    });
+    this.tree.list.onScroll = () => this.sched.request('timeline');
+    this.timeline = new TimelineView(this.layout.timelineHost, {
+      rows: () => this.tree.rows,
+      rowHeight: ROW_HEIGHT,
+      scrollTop: () => this.tree.list.scrollTop,
+      setScrollTop: (v) => { this.tree.list.scrollTop = v; },
+      task: (id) => this.store.task(id),
+      runs: () => this.store.runs,
+      blocks: () => this.store.blocks(),
+      span: () => this.span(),
+      liveEnd: () => this.span()[1],
+      selectedTask: () => this.ui.selectedTask,
+      selectedBlock: () => this.ui.selectedBlock,
+      palette: () => this.palette,
+      window: () => this.ui.window,
+      setWindow: (w) => this.setWindow(w, true),
+      selectTask: (id) => this.selectTask(id, 'timeline'),
+      selectBlock: (id) => this.selectBlock(id),
+    });
+    this.blocks = new BlocksView(this.layout.bottom, {
+      select: (id) => this.selectBlock(id),
+      open: (id) => { const b = this.block(id); if (b?.location) this.openLocation(b.location); },
+      selectedId: () => this.ui.selectedBlock,
+      taskName: (id) => { const t = id === undefined ? undefined : this.store.task(id); return t ? taskLabel(t) : '(unknown task)'; },
+      cwd: () => this.store.process?.cwd,
+    });
+    this.details = new DetailsView(this.layout.bottom, {
+      selectTask: (id) => this.selectTask(id, 'details'),
+      open: (loc) => this.openLocation(loc),
+      cwd: () => this.store.process?.cwd,
+    });
+    this.sched.beforeFrame = () => {
+      if (this.store.queued === 0) return false;
+      const more = this.store.drain(APPLY_BUDGET_MS);
+      this.dataChanged();
+      return more;
+    };
+    this.sched.register('rows', () => this.renderRows());
+    this.sched.register('tree', () => this.tree.render());
+    this.sched.register('timeline', () => this.timeline.render());
+    this.sched.register('blocks', () => this.renderBlocks());
+    this.sched.register('details', () => this.renderDetails());
+    this.sched.register('chrome', () => this.renderChrome());
+    new ResizeObserver(() => { this.timeline.resize(); this.sched.request(); }).observe(this.layout.timelineHost);
+    watchTheme(() => { this.palette = readPalette(); this.sched.request('timeline'); });
+    const saved = loadUiState(bridge.getState());
+    if (saved) { this.ui = saved.state; this.savedRunId = saved.runId; }
+    bridge.onMessage((d) => this.onMessage(d));
+    this.sched.request();
+  }
+
+  private savedRunId: string | undefined;
+
+  /** Entry for every host message (and standalone data). */
+  onMessage(data: unknown): void {
+    const c = checkHostMessage(data);
+    if (!c.ok) { this.showError(`Loopscope ignored ${c.error}`); return; }
+    this.handle(c.value);
+  }
+
+  private handle(m: HostToView): void {
+    switch (m.type) {
+      case 'hello':
+        if (m.theme) { document.body.dataset.themeFixed = '1'; applyStandaloneTheme(m.theme); }
+        this.bridge.post({ type: 'ready', version: VIEW_PROTOCOL_VERSION });
+        break;
+      case 'snapshot': {
+        const keepUi = this.savedRunId === m.runId || this.store.runId === m.runId;
+        this.store.reset(m.runId, m.title, m.live);
+        if (!keepUi) { const filters = this.ui.filters; this.ui = initialUiState(); this.ui.filters = filters; }
+        this.savedRunId = m.runId;
+        this.errors.length = 0;
+        this.layout.banner.hidden = true;
+        document.title = m.title ? `Loopscope: ${clip(m.title, 100)}` : 'Loopscope';
+        this.addEvents(m.events);
+        break;
+      }
+      case 'events':
+        if (m.runId !== this.store.runId) return; // a batch from a run this view is no longer showing
+        this.addEvents(m.events);
+        break;
+      case 'ended':
+        if (m.runId === this.store.runId) { this.store.ended = true; this.changed(); }
+        break;
+      case 'error':
+        this.showError(m.message);
+        break;
+    }
+  }
+
+  private addEvents(raw: unknown): void {
+    const checked = checkEvents(raw);
+    if (checked.rejected) {
+      this.store.rejected += checked.rejected;
+      this.showError(`Skipped ${this.store.rejected} malformed event${this.store.rejected > 1 ? 's' : ''} (first: ${clip(checked.firstError ?? '', 300)}).`);
+    }
+    this.store.enqueue(checked.events);
+    this.sched.wake();
+  }
+
+  /** Loads a whole trace at once (standalone report). */
+  loadStandalone(title: string, events: unknown): void {
+    this.handle({ type: 'snapshot', runId: 'report', title, live: false, events: events as TraceEvent[] });
+  }
+
+  showError(message: string): void {
+    if (!this.errors.includes(message)) this.errors.push(message);
+    const b = this.layout.banner;
+    b.textContent = this.errors.slice(-3).join('\n');
+    b.hidden = false;
+  }
+
+  // ---- selection -----------------------------------------------------------------------------------------
+
+  selectTask(id: number, from: string): void {
+    if (!this.store.task(id)) return;
+    this.ui.selectedTask = id;
+    if (from !== 'block') this.ui.selectedBlock = undefined;
+    // Unfold the way to the task so the tree can show it.
+    let opened = false;
+    for (const a of this.store.model.ancestors(id).slice(1)) if (this.ui.folds.get(a.id) !== true) { this.ui.folds.set(a.id, true); opened = true; }
+    if (opened || this.tree.indexOf(id) === undefined) this.structureChanged();
+    this.renderRows();
+    this.tree.reveal(id);
+    if (from !== 'tree') this.tree.list.viewport.focus({ preventScroll: true });
+    this.bridge.post({ type: 'select-task', taskId: id });
+    this.changed();
+  }
+
+  selectBlock(id: number): void {
+    const b = this.block(id);
+    if (!b) return;
+    this.ui.selectedBlock = id;
+    this.blocks.reveal(id);
+    this.selectTask(this.store.model.blockTask(b).id, 'block');
+    this.ui.follow = false;
+    this.timeline.reveal(b.ts, b.ts + b.durationMs);
+  }
+
+  private block(id: number): Block | undefined { return this.store.model.blocks.get(id); }
+
+  openLocation(loc: SourceLocation): void {
+    if (this.bridge.inVsCode) this.bridge.post({ type: 'open-location', location: loc });
+    else {
+      this.layout.locationOut.textContent = `Location: ${clip(formatLocation(loc, this.store.process?.cwd), 400)}`;
+      this.bridge.post({ type: 'open-location', location: loc });
+    }
+  }
+
+  // ---- time window ---------------------------------------------------------------------------------------
+
+  private span(): [number, number] {
+    const s = this.store;
+    const start = Number.isFinite(s.startTs) ? Math.min(s.startTs, 0) : 0;
+    const end = Math.max(s.endTs, s.model.info.endTs, start + 1);
+    return [start, end];
+  }
+
+  private setWindow(w: [number, number] | undefined, byUser: boolean): void {
+    this.ui.window = w;
+    if (byUser && this.store.live && !this.store.ended && w) {
+      const end = this.span()[1];
+      this.ui.follow = w[1] >= end - (w[1] - w[0]) * 0.02;
+    }
+    this.changed();
+  }
+
+  /** Keeps the window's width and moves it to the live edge. */
+  private followWindow(w: [number, number] | undefined): [number, number] | undefined {
+    if (!w) return undefined;
+    const end = this.span()[1];
+    return [end - (w[1] - w[0]), end];
+  }
+
+  // ---- change propagation ---------------------------------------------------------------------------------
+
+  private changed(): void {
+    this.scheduleSave();
+    this.sched.request('tree'); this.sched.request('timeline'); this.sched.request('blocks'); this.sched.request('details'); this.sched.request('chrome');
+  }
+
+  private structureChanged(): void { this.rowsDirty = true; this.sched.request('rows'); this.changed(); }
+
+  private dataChanged(): void {
+    if (this.store.live && !this.store.ended && this.ui.follow) this.ui.window = this.followWindow(this.ui.window);
+    if (this.store.structureVersion !== this.rowsVersion) this.rowsDirty = true;
+    this.sched.request('rows');
+    this.changed();
+  }
+
+  private renderRows(): void {
+    if (!this.rowsDirty) return;
+    // During a live flood on a big tree, rebuild rows at most a few times a second.
+    const now = performance.now();
+    if (this.store.queued > 0 && this.rowsCost > 4 && now - this.lastRowsBuild < 250) { this.sched.request('rows'); return; }
+    const rows = buildRows({
+      tasks: this.store.model.tasks, rootId: this.store.root.id, folds: this.ui.folds, filters: this.ui.filters,
+      search: this.ui.search, isUserCode: (f) => isUserCode(f),
+    });
+    this.rowsCost = performance.now() - now;
+    this.lastRowsBuild = now;
+    this.rowsDirty = false;
+    this.rowsVersion = this.store.structureVersion;
+    this.foldedCounts.clear();
+    this.tree.version++;
+    this.tree.setRows(rows);
+  }
+
+  private foldedCount(id: number): number {
+    let n = this.foldedCounts.get(id);
+    if (n === undefined) { n = subtreeSize(this.store.model.tasks, id); this.foldedCounts.set(id, n); }
+    return n;
+  }
+
+  private renderBlocks(): void {
+    if (this.blocksVersion !== this.store.blocksVersion) {
+      this.blocks.setBlocks(this.store.blocks(), this.store.thresholdMs);
+      this.blocksVersion = this.store.blocksVersion;
+    }
+    this.blocks.render();
+  }
+
+  private renderDetails(): void {
+    const t = this.ui.selectedTask === undefined ? undefined : this.store.task(this.ui.selectedTask);
+    const b = this.ui.selectedBlock === undefined ? undefined : this.block(this.ui.selectedBlock);
+    this.details.render(this.store.model, t, b, (id) => this.block(id));
+  }
+
+  private renderChrome(): void {
+    const s = this.store;
+    const info = s.model.info;
+    const state = s.exit ? `exited (${s.exit.reason}${s.exit.code !== null ? `, code ${s.exit.code}` : ''}${s.exit.signal ? `, ${s.exit.signal}` : ''})`
+      : s.live && !s.ended ? (this.ui.follow ? 'live' : 'live (paused)') : 'ended';
+    const parts = [
+      `${s.model.tasks.size} tasks`, `${info.events} events`, `${s.model.blocks.size} blocks`, state,
+      `span ${formatMs(this.span()[1] - this.span()[0])}`,
+    ];
+    if (info.counts.pending) parts.push(`${info.counts.pending} pending`);
+    if (info.counts.cancelled) parts.push(`${info.counts.cancelled} cancelled`);
+    if (info.counts.rejected) parts.push(`${info.counts.rejected} rejected`);
+    if (s.dropped) parts.push(`⚠ ${s.dropped} events dropped by the agent`);
+    if (s.queued) parts.push(`${s.queued} queued`);
+    this.layout.status.textContent = parts.join(' · ');
+    this.toolbar.sync(this.ui.filters, this.ui.search, s.live && !s.ended, this.ui.follow);
+  }
+
+  private scheduleSave(): void {
+    if (!this.bridge.inVsCode) return;
+    clearTimeout(this.saveTimer);
+    this.saveTimer = window.setTimeout(() => this.bridge.setState(saveUiState(this.ui, this.store.runId)), 300);
+  }
+}

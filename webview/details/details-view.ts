@@ -1,0 +1,88 @@
+// Details of the selected task (and selected block): what it is, where it was spawned, its parent chain,
+// what it awaited and how long it ran. Locations are buttons that ask the host to open them.
+import type { SourceLocation } from '../../src/protocol/index.ts';
+import type { Block, TaskNode } from '../../src/model/types.ts';
+import type { TraceModel } from '../../src/model/trace-model.ts';
+import { formatLocation } from '../../src/model/paths.ts';
+import { kindNoun, taskLabel } from '../../src/model/task-label.ts';
+import { el, clear, clip } from '../dom.ts';
+import { formatMs } from '../glyphs.ts';
+
+export interface DetailsCallbacks {
+  selectTask: (id: number) => void;
+  open: (loc: SourceLocation) => void;
+  cwd: () => string | undefined;
+}
+
+const MAX_LISTED = 50;
+
+export class DetailsView {
+  readonly root: HTMLElement;
+  private readonly body: HTMLElement;
+
+  constructor(parent: HTMLElement, private readonly cb: DetailsCallbacks) {
+    this.root = el('section', 'details pane');
+    this.root.setAttribute('aria-label', 'Details of the selected task');
+    this.root.appendChild(el('h2', 'pane-title', 'Details'));
+    this.body = el('div', 'details-body');
+    this.root.appendChild(this.body);
+    parent.appendChild(this.root);
+  }
+
+  render(model: TraceModel, task: TaskNode | undefined, block: Block | undefined, blocksById: (id: number) => Block | undefined): void {
+    clear(this.body);
+    if (!task) { this.body.appendChild(el('div', 'empty', 'Select a task in the tree, the timeline or the blocking list.')); return; }
+    const dl = el('dl', 'props');
+    const row = (k: string, v: Node | string) => {
+      dl.appendChild(el('dt', '', k));
+      const dd = el('dd');
+      if (typeof v === 'string') dd.textContent = v; else dd.appendChild(v);
+      dl.appendChild(dd);
+    };
+    row('Name', clip(task.name || '(anonymous)'));
+    row('Kind', kindNoun(task.kind));
+    row('State', task.state + (task.cancelReason ? ` (${task.cancelReason})` : ''));
+    row('Spawned', task.site ? this.link(task.site) : 'from code that is not instrumented');
+    row('Lifetime', `${formatMs(task.spawnTs)} → ${task.endTs !== undefined ? formatMs(task.endTs) + ` (${formatMs(task.endTs - task.spawnTs)})` : 'still pending'}`);
+    row('Runs', `${task.runs} run${task.runs === 1 ? '' : 's'}, ${formatMs(task.runMs)} on the event loop`);
+    row('Awaits', String(task.awaits));
+    const chain = model.ancestors(task.id).slice(1);
+    row('Parents', chain.length ? this.taskLinks(chain) : '(root)');
+    const awaited = task.awaited.map((id) => model.tasks.get(id)).filter((t): t is TaskNode => t !== undefined);
+    row('Awaited', awaited.length ? this.taskLinks(awaited) : 'nothing');
+    if (task.members?.length) row('Members', this.taskLinks(task.members.map((id) => model.tasks.get(id)).filter((t): t is TaskNode => !!t)));
+    this.body.appendChild(dl);
+    const shown = block ?? (task.blocks.length ? blocksById(task.blocks[0]) : undefined);
+    if (shown) this.body.appendChild(this.blockSection(shown, task.blocks.length));
+  }
+
+  private blockSection(b: Block, count: number): HTMLElement {
+    const sec = el('div', 'block-detail');
+    sec.appendChild(el('h3', '', `Blocked the event loop for ${formatMs(b.durationMs)}${b.final ? '' : ' (still going)'}${count > 1 ? ` · 1 of ${count}` : ''}`));
+    if (b.location) { const p = el('div', 'where'); p.append(el('span', '', 'at '), this.link(b.location)); sec.appendChild(p); }
+    if (b.stack.length) {
+      const ol = el('ol', 'stack');
+      for (const f of b.stack.slice(0, MAX_LISTED)) { const li = el('li'); li.appendChild(this.link(f)); ol.appendChild(li); }
+      sec.appendChild(ol);
+    }
+    return sec;
+  }
+
+  private link(loc: SourceLocation): HTMLElement {
+    const a = el('button', 'link', `${loc.function ? clip(loc.function, 80) + ' ' : ''}${clip(formatLocation(loc, this.cb.cwd()), 200)}`);
+    a.title = 'Open this location';
+    a.addEventListener('click', () => this.cb.open(loc));
+    return a;
+  }
+
+  private taskLinks(tasks: TaskNode[]): HTMLElement {
+    const span = el('span', 'task-links');
+    for (const t of tasks.slice(0, MAX_LISTED)) {
+      const b = el('button', 'link', clip(taskLabel(t), 60));
+      b.addEventListener('click', () => this.cb.selectTask(t.id));
+      span.appendChild(b);
+    }
+    if (tasks.length > MAX_LISTED) span.appendChild(el('span', 'more', `… ${tasks.length - MAX_LISTED} more`));
+    return span;
+  }
+}

@@ -1,0 +1,25 @@
+// Webview entry (esbuild → dist/webview/webview.js, iife). The same bundle runs in a VS Code webview panel
+// and standalone (CLI HTML report, tests): standalone data comes from an inline JSON element or postMessage.
+import './styles.css';
+import { App } from './app.ts';
+import { createBridge, inlineTraceText } from './bridge.ts';
+import { parseInlineTrace } from './ingest.ts';
+import { VIEW_PROTOCOL_VERSION } from '../src/protocol/index.ts';
+
+function start(): void {
+  const root = document.getElementById('loopscope') ?? document.body.appendChild(document.createElement('div'));
+  const bridge = createBridge();
+  const app = new App(root, bridge);
+  (window as unknown as { loopscope: App }).loopscope = app; // for tests, benchmarks and the console
+  const inline = inlineTraceText();
+  if (inline !== undefined) {
+    const parsed = parseInlineTrace(inline);
+    if (parsed.ok) app.loadStandalone(parsed.value.title, parsed.value.events);
+    else app.showError(parsed.error);
+  }
+  // Tell the host we can take messages (it answers with hello + snapshot).
+  bridge.post({ type: 'ready', version: VIEW_PROTOCOL_VERSION });
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+else start();

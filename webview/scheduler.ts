@@ -1,0 +1,33 @@
+// The one requestAnimationFrame loop. Views ask for a redraw by name; all dirty views draw in the same frame,
+// so a burst of live events or zoom gestures costs at most one render per frame.
+export type FrameTask = (now: number) => void;
+
+export class FrameScheduler {
+  private readonly tasks = new Map<string, FrameTask>();
+  private readonly dirty = new Set<string>();
+  private handle = 0;
+  /** Runs first in every frame (e.g. to apply queued events within a time budget); returns true to ask for another frame. */
+  beforeFrame: ((now: number) => boolean) | undefined;
+
+  register(name: string, task: FrameTask): void { this.tasks.set(name, task); }
+
+  request(name?: string): void {
+    if (name) this.dirty.add(name); else for (const n of this.tasks.keys()) this.dirty.add(n);
+    if (this.handle === 0) this.handle = requestAnimationFrame((t) => this.frame(t));
+  }
+
+  /** Asks for a frame without marking any view dirty (used by beforeFrame work that is not finished). */
+  wake(): void {
+    if (this.handle === 0) this.handle = requestAnimationFrame((t) => this.frame(t));
+  }
+
+  private frame(now: number): void {
+    this.handle = 0;
+    const more = this.beforeFrame ? this.beforeFrame(now) : false;
+    // Draw in registration order: earlier views (tree rows) settle layout that later ones (timeline lanes) read.
+    const names = [...this.tasks.keys()].filter((n) => this.dirty.has(n));
+    this.dirty.clear();
+    for (const n of names) this.tasks.get(n)!(now);
+    if (more) this.wake();
+  }
+}

@@ -1,0 +1,98 @@
+// The run the view shows: the shared TraceModel (what the events mean) plus the indexes only a renderer
+// needs (every run in time order). Events are queued and applied in slices of a frame budget so a flood
+// of live events never freezes the page.
+import type { TraceEvent, ProcessEvent, ExitEvent } from '../src/protocol/index.ts';
+import type { TaskNode, Block } from '../src/model/types.ts';
+import { TraceModel } from '../src/model/trace-model.ts';
+import { RunIndex } from './timeline/run-index.ts';
+
+export class RunStore {
+  model = new TraceModel();
+  readonly runs = new RunIndex();
+  runId = '';
+  title = '';
+  live = false;
+  ended = false;
+  /** Events the view refused (failed validation). */
+  rejected = 0;
+  /** Time span seen so far (ms since the process's time origin). */
+  startTs = Infinity;
+  endTs = -Infinity;
+  eventCount = 0;
+  /** Bumped when tasks are added or move (tree rows must be rebuilt). */
+  structureVersion = 0;
+  /** Bumped on any applied event (redraw). */
+  dataVersion = 0;
+  /** Bumped when a block arrives or changes. */
+  blocksVersion = 0;
+  private queue: TraceEvent[][] = [];
+  private queueHead = 0;
+  private blockCache: Block[] | undefined;
+
+  reset(runId: string, title: string, live: boolean): void {
+    this.model = new TraceModel();
+    this.runs.clear();
+    Object.assign(this, { runId, title, live, ended: false, rejected: 0,
+      startTs: Infinity, endTs: -Infinity, eventCount: 0 });
+    this.queue = []; this.queueHead = 0; this.blockCache = undefined;
+    this.structureVersion++; this.dataVersion++; this.blocksVersion++;
+  }
+
+  enqueue(events: TraceEvent[]): void { if (events.length) this.queue.push(events); }
+
+  get queued(): number {
+    let n = 0;
+    for (let i = this.queueHead; i < this.queue.length; i++) n += this.queue[i].length;
+    return n;
+  }
+
+  /** Applies queued events until `budgetMs` is spent; returns true when some remain. */
+  drain(budgetMs: number): boolean {
+    const until = performance.now() + budgetMs;
+    const CHUNK = 20000;
+    while (this.queue.length > 0) {
+      const batch = this.queue[0];
+      const end = Math.min(batch.length, this.queueHead + CHUNK);
+      this.applyNow(this.queueHead === 0 && end === batch.length ? batch : batch.slice(this.queueHead, end));
+      if (end === batch.length) { this.queue.shift(); this.queueHead = 0; } else this.queueHead = end;
+      if (performance.now() >= until) break;
+    }
+    return this.queue.length > 0;
+  }
+
+  private applyNow(events: TraceEvent[]): void {
+    let structural = false;
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i];
+      if (e.ts < this.startTs) this.startTs = e.ts;
+      const end = e.type === 'run' ? e.ts + e.dur : e.ts;
+      if (end > this.endTs) this.endTs = end;
+      switch (e.type) {
+        case 'run': this.runs.push(e.ts, e.dur, e.id); break;
+        case 'spawn': case 'group': structural = true; break;
+        case 'settle': case 'cancel': structural = true; break; // state filters (hide settled) change rows
+        case 'block': this.blockCache = undefined; this.blocksVersion++; if (e.ts + e.durationMs > this.endTs) this.endTs = e.ts + e.durationMs; break;
+      }
+    }
+    this.model.apply(events);
+    this.eventCount += events.length;
+    if (structural) this.structureVersion++;
+    this.dataVersion++;
+  }
+
+  task(id: number): TaskNode | undefined { return this.model.tasks.get(id); }
+
+  get root(): TaskNode { return this.model.root; }
+  get process(): ProcessEvent | undefined { return this.model.info.process; }
+  get exit(): ExitEvent | undefined { return this.model.info.exit; }
+  /** Events the agent dropped to stay within its memory caps. */
+  get dropped(): number { return this.model.info.dropped; }
+
+  blocks(): Block[] {
+    if (!this.blockCache) this.blockCache = this.model.blockList();
+    return this.blockCache;
+  }
+
+  /** Threshold the agent used, for the legend. */
+  get thresholdMs(): number | undefined { return this.process?.thresholdMs; }
+}

@@ -1,0 +1,76 @@
+// A list that keeps only the rows in view in the DOM (plus a few spare), reusing row elements as it scrolls.
+// Fixed row height keeps the maths trivial and lets the timeline line its lanes up with the tree rows.
+import { el } from './dom.ts';
+
+export interface VirtualListOptions {
+  rowHeight: number;
+  /** Fills a pooled row element for item `index`; called for rows that come into view. */
+  renderRow: (row: HTMLElement, index: number) => void;
+  role?: string;
+  label?: string;
+}
+
+export class VirtualList {
+  readonly viewport: HTMLElement;
+  private readonly spacer: HTMLElement;
+  private readonly pool: HTMLElement[] = [];
+  private count = 0;
+  private first = 0;
+  private last = -1;
+  /** Called after scrolling (the timeline follows the tree's scroll position). */
+  onScroll: (() => void) | undefined;
+
+  constructor(parent: HTMLElement, private readonly o: VirtualListOptions) {
+    this.viewport = el('div', 'vlist');
+    if (o.role) this.viewport.setAttribute('role', o.role);
+    if (o.label) this.viewport.setAttribute('aria-label', o.label);
+    this.spacer = el('div', 'vlist-spacer');
+    this.viewport.appendChild(this.spacer);
+    parent.appendChild(this.viewport);
+    this.viewport.addEventListener('scroll', () => { this.render(); this.onScroll?.(); }, { passive: true });
+  }
+
+  get rowHeight(): number { return this.o.rowHeight; }
+  get scrollTop(): number { return this.viewport.scrollTop; }
+  set scrollTop(v: number) { this.viewport.scrollTop = v; }
+  get height(): number { return this.viewport.clientHeight; }
+
+  setCount(n: number): void {
+    this.count = n;
+    this.spacer.style.height = `${n * this.o.rowHeight}px`;
+  }
+
+  /** Redraws the rows in view (call after the data behind them changed). */
+  render(): void {
+    const h = this.o.rowHeight;
+    const top = this.viewport.scrollTop;
+    const first = Math.max(0, Math.floor(top / h) - 2);
+    const last = Math.min(this.count - 1, Math.ceil((top + this.viewport.clientHeight) / h) + 2);
+    const need = Math.max(0, last - first + 1);
+    while (this.pool.length < need) {
+      const r = el('div', 'vrow');
+      this.pool.push(r);
+      this.viewport.appendChild(r);
+    }
+    for (let i = 0; i < this.pool.length; i++) {
+      const r = this.pool[i];
+      if (i >= need) { r.style.display = 'none'; continue; }
+      r.style.display = '';
+      r.style.transform = `translateY(${(first + i) * h}px)`;
+      this.o.renderRow(r, first + i);
+    }
+    this.first = first; this.last = last;
+  }
+
+  /** Row element showing `index`, if it is in the DOM. */
+  rowElement(index: number): HTMLElement | undefined {
+    return index >= this.first && index <= this.last ? this.pool[index - this.first] : undefined;
+  }
+
+  scrollToIndex(index: number): void {
+    const h = this.o.rowHeight;
+    const top = index * h, vh = this.viewport.clientHeight;
+    if (top < this.viewport.scrollTop) this.viewport.scrollTop = top;
+    else if (top + h > this.viewport.scrollTop + vh) this.viewport.scrollTop = top + h - vh;
+  }
+}
