@@ -3,6 +3,7 @@ import type { SourceLocation } from '../protocol/events.ts';
 import type { Summary, SummaryBlock, SummaryTask } from '../protocol/summary.ts';
 import { SUMMARY_SCHEMA } from '../protocol/version.ts';
 import { isListedTask, listedSelfOrAncestor } from './listing.ts';
+import { fileUrlToPath, isUserCode } from './paths.ts';
 import type { TraceModel } from './trace-model.ts';
 import type { Block } from './types.ts';
 
@@ -33,7 +34,7 @@ export function buildSummary(model: TraceModel, opts: SummaryOptions = {}): Summ
     let parentForChildren = listedParent;
     if (isListedTask(node)) {
       const t: SummaryTask = { id: String(node.id), parentId: listedParent, name: node.name, kind: node.kind, state: node.state };
-      if (node.site) t.location = { file: node.site.file, line: node.site.line, column: node.site.column };
+      if (node.site) t.location = { file: fileUrlToPath(node.site.file), line: node.site.line, column: node.site.column };
       tasks.push(t);
       parentForChildren = t.id;
     }
@@ -61,12 +62,14 @@ function summaryBlock(model: TraceModel, b: Block): SummaryBlock {
     cause: b.cause,
     stack: b.stack.map(copyLocation),
   };
-  if (b.location) out.location = copyLocation(b.location);
+  // The agent's choice of line, else the innermost frame in the user's code; absent when there is none.
+  const loc = b.location ?? b.stack.find((f) => isUserCode(f.file));
+  if (loc) out.location = copyLocation(loc);
   return out;
 }
 
 function copyLocation(l: SourceLocation): SourceLocation {
-  const out: SourceLocation = { file: l.file, line: l.line, column: l.column };
+  const out: SourceLocation = { file: fileUrlToPath(l.file), line: l.line, column: l.column };
   if (l.function !== undefined) out.function = l.function;
   return out;
 }

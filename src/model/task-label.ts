@@ -34,8 +34,9 @@ export function isGenericName(name: string): boolean {
 }
 
 /**
- * The task as one short phrase: "loadDashboard", "setTimeout callback", "setTimeout callback tick",
- * "Promise.all", "main module". Callbacks keep their kind in front because "tick" alone hides that a timer ran it.
+ * The task as one short phrase: "loadDashboard", "setTimeout callback", "fs.readFile callback",
+ * "Promise.all", "main module". The agent names a callback task after the API it was handed to, so a
+ * callback reads "<api> callback"; a generic name falls back to the kind's noun.
  */
 export function taskLabel(node: Pick<TaskNode, 'kind' | 'name'>): string {
   const noun = kindNoun(node.kind);
@@ -44,6 +45,6 @@ export function taskLabel(node: Pick<TaskNode, 'kind' | 'name'>): string {
     case 'main': return noun;
     case 'async-function': return generic ? noun : node.name;
     case 'promise-all': case 'promise-allSettled': case 'promise-race': case 'promise-any': return noun;
-    default: return generic ? noun : `${noun} ${node.name}`;
+    default: return generic ? noun : /callback$/i.test(node.name) ? node.name : `${node.name} callback`;
   }
 }

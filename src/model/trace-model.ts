@@ -83,11 +83,12 @@ export class TraceModel {
       case 'run': {
         const node = this.task(ev.id);
         if (!node) break;
+        const dur = ev.dur >= 0 ? ev.dur : 0; // a NaN or negative duration from a damaged stream must not poison the sums
         node.runs++;
-        node.runMs += ev.dur;
-        if (node.slices.length < MAX_SLICES) node.slices.push({ ts: ev.ts, dur: ev.dur });
+        node.runMs += dur;
+        if (node.slices.length < MAX_SLICES) node.slices.push({ ts: ev.ts, dur });
         else node.slicesOmitted++;
-        this.seen(ev.ts + ev.dur);
+        this.seen(ev.ts + dur);
         return;
       }
       case 'await': {

@@ -1,0 +1,76 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { toChromeTrace, type ChromeTraceEvent } from '../../src/model/index.ts';
+import { TraceBuilder, at, shopTrace } from './model-builder.ts';
+
+/** What Perfetto's JSON importer insists on: finite numbers, matched async begin/end, properly nested X events per thread. */
+function assertValid(events: ChromeTraceEvent[]): void {
+  const open = new Map<string, number>();
+  for (const e of events) {
+    assert.equal(typeof e.name, 'string');
+    assert.ok(Number.isFinite(e.ts) && e.ts >= 0, `ts of ${e.name}`);
+    if (e.dur !== undefined) assert.ok(Number.isFinite(e.dur) && e.dur >= 0, `dur of ${e.name}`);
+    assert.ok(Number.isInteger(e.pid) && Number.isInteger(e.tid));
+    if (e.ph === 'b') { assert.ok(e.id); open.set(`${e.cat}:${e.id}`, e.ts); }
+    if (e.ph === 'e') {
+      const b = open.get(`${e.cat}:${e.id}`);
+      assert.ok(b !== undefined, `'e' without 'b' for ${e.id}`);
+      assert.ok(e.ts >= b, `'e' before 'b' for ${e.id}`);
+      open.delete(`${e.cat}:${e.id}`);
+    }
+  }
+  assert.equal(open.size, 0, `every 'b' has an 'e' (unmatched: ${[...open.keys()].join(', ')})`);
+  const byThread = new Map<number, ChromeTraceEvent[]>();
+  for (const e of events) if (e.ph === 'X') (byThread.get(e.tid) ?? byThread.set(e.tid, []).get(e.tid)!).push(e);
+  for (const xs of byThread.values()) {
+    xs.sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+    const stack: number[] = [];
+    for (const x of xs) {
+      while (stack.length && stack[stack.length - 1] <= x.ts) stack.pop();
+      if (stack.length) assert.ok(x.ts + x.dur! <= stack[stack.length - 1] + 1e-6, `${x.name} at ${x.ts} overlaps its enclosing slice`);
+      stack.push(x.ts + x.dur!);
+    }
+  }
+}
+
+test('a Chrome trace: metadata, runs as X in µs, one b/e span per task, the block by name', () => {
+  const b = shopTrace().spawn(9, 0, 'interval', 'setInterval', at(50)).exit(0);
+  const trace = toChromeTrace(b.events);
+  assert.equal(trace.displayTimeUnit, 'ms');
+  assertValid(trace.traceEvents);
+  const ev = trace.traceEvents;
+  assert.ok(ev.some((e) => e.ph === 'M' && e.name === 'process_name' && (e.args as { name: string }).name === 'node app.js'));
+  assert.ok(ev.some((e) => e.ph === 'M' && e.name === 'thread_name' && e.tid === 1));
+  const run = ev.find((e) => e.ph === 'X' && e.cat === 'run')!;
+  assert.equal(run.name, 'setTimeout callback');
+  assert.equal(run.dur, 215_000, '215 ms in µs');
+  const spawn8 = b.events.find((e) => e.type === 'spawn' && e.id === 8)!;
+  const begin = ev.find((e) => e.ph === 'b' && e.id === '0x8')!;
+  assert.equal(begin.ts, spawn8.ts * 1000);
+  assert.equal((begin.args as { kind: string }).kind, 'timeout');
+  const pending = ev.find((e) => e.ph === 'e' && e.id === '0x9')!;
+  assert.equal((pending.args as { state: string }).state, 'pending', 'a task pending at exit still gets its end');
+  const block = ev.find((e) => e.cat === 'block')!;
+  assert.equal(block.name, 'Blocked 215 ms in crunch');
+  assert.equal(block.dur, 215_000);
+  assert.match(String((block.args as { location: string }).location), /app\.js:7:3$/);
+  assert.equal(ev.filter((e) => e.ph === 'b').length, 10, 'root + 9 tasks');
+  assert.equal(trace.metadata.pid, 4242);
+  assert.deepEqual(JSON.parse(JSON.stringify(trace)), trace, 'plain JSON: no NaN, no undefined left behind');
+});
+
+test('runs that overlap (a slice reported late, nested runs) are clipped so they nest', () => {
+  const b = new TraceBuilder().spawn(1, 0, 'timeout', 'setTimeout', at(1)).spawn(2, 1, 'async-function', 'f', at(2));
+  b.events.push({ type: 'run', ts: 10, id: 1, dur: 10 }, { type: 'run', ts: 12, id: 2, dur: 3 }, { type: 'run', ts: 18, id: 2, dur: 5 });
+  b.events.push({ type: 'run', ts: 30, id: 1, dur: Number.NaN } as never);
+  const trace = toChromeTrace(b.events);
+  assertValid(trace.traceEvents);
+  const runs = trace.traceEvents.filter((e) => e.cat === 'run');
+  assert.equal(runs.length, 4);
+  assert.equal(runs[2].dur, 2000, 'clipped at the end of the enclosing run');
+});
+
+test('events for unknown tasks and settle without spawn do not produce dangling spans', () => {
+  const b = new TraceBuilder().settle(5, 'resolved').run(6, 1).cancel(7, 'abort');
+  assertValid(toChromeTrace(b.events).traceEvents);
+});

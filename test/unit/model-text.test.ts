@@ -1,0 +1,131 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  TraceModel, renderTaskTree, renderBlockingSummary, formatBlockLine, formatBlockDiagnostic, displayPath, isUserCode, taskLabel,
+} from '../../src/model/index.ts';
+import { CWD, TraceBuilder, at, shopTrace } from './model-builder.ts';
+
+test('the task tree: nesting, group node with member count, marks for rejected / cancelled / pending', () => {
+  const m = new TraceModel(shopTrace().spawn(9, 0, 'interval', 'setInterval', at(50)).exit(0).events);
+  const text = renderTaskTree(m, { cwd: CWD });
+  assert.equal(text, [
+    'main module  src/app.js  (exit 0)',
+    '├─ … loadDashboard  src/app.js:20',
+    '│  ├─ ✗ Promise.all [2]  src/app.js:22',
+    '│  │  ├─ fetchOrders  src/app.js:5',
+    '│  │  └─ ✗ fetchUser  src/app.js:9',
+    '│  └─ fetchPrices  src/app.js:14',
+    '├─ setTimeout callback ×2  (1 resolved, 1 cancelled)  src/app.js:40',
+    '└─ … setInterval callback  src/app.js:50',
+    '',
+  ].join('\n'));
+});
+
+test('siblings with the same name and kind fold into one line with their states; their children fold too', () => {
+  const b = new TraceBuilder().spawn(1, 0, 'async-function', 'loadAll', at(1));
+  for (let i = 0; i < 1000; i++) {
+    const id = 10 + i * 2;
+    b.spawn(id, 1, 'async-function', 'fetchItem', at(12)).spawn(id + 1, id, 'async-function', 'parseItem', at(30));
+    b.settle(id + 1, 'resolved').settle(id, i % 500 === 7 ? 'rejected' : 'resolved');
+  }
+  const text = renderTaskTree(new TraceModel(b.events), { cwd: CWD });
+  assert.match(text, /^│? *└─ fetchItem ×1000 {2}\(998 resolved, 2 rejected\) {2}src\/app\.js:12$/m);
+  assert.match(text, /└─ parseItem ×1000 {2}\(1000 resolved\) {2}src\/app\.js:30$/m);
+  assert.ok(text.split('\n').length < 10, text);
+});
+
+test('wide levels end in "… N more" and deep chains in "… N more below"', () => {
+  const b = new TraceBuilder();
+  for (let i = 1; i <= 30; i++) b.spawn(i, 0, 'async-function', `job${i}`, at(i));
+  let parent = 1;
+  for (let d = 0; d < 20; d++) { b.spawn(100 + d, parent, 'async-function', `level${d}`, at(100 + d)); parent = 100 + d; }
+  const text = renderTaskTree(new TraceModel(b.events), { cwd: CWD, maxChildren: 5, maxDepth: 4 });
+  assert.match(text, /└─ … 25 more$/m);
+  assert.match(text, /level2 /);
+  assert.doesNotMatch(text, /level3 /);
+  assert.match(text, /… 17 more below$/m);
+});
+
+test('a huge tree is cut at maxLines with the total', () => {
+  const b = new TraceBuilder();
+  for (let i = 1; i <= 500; i++) b.spawn(i, 0, 'async-function', `job${i}`, at(i));
+  for (let i = 1; i <= 500; i++) b.spawn(1000 + i, i, 'async-function', `child${i}`, at(i));
+  const text = renderTaskTree(new TraceModel(b.events), { maxChildren: 1000, maxLines: 50 });
+  const lines = text.trimEnd().split('\n');
+  assert.equal(lines.length, 51);
+  assert.equal(lines[50], '… cut at 50 lines (1000 tasks in all)');
+});
+
+test('names from the program cannot inject terminal control sequences or forge lines', () => {
+  const m = new TraceModel(new TraceBuilder().spawn(1, 0, 'async-function', 'evil\u001b[31mred\nFAKE LINE', at(1)).events);
+  const text = renderTaskTree(m);
+  assert.ok(!text.includes('\u001b'));
+  assert.equal(text.trimEnd().split('\n').length, 2);
+  assert.match(text, /evil\\x1b\[31mred\\x0aFAKE LINE/);
+});
+
+test('formatBlockLine speaks like asyncio debug mode', () => {
+  const m = new TraceModel(shopTrace().events);
+  assert.equal(formatBlockLine(m.blocks.get(1)!, m, { cwd: CWD }),
+    'Executing <setTimeout callback at src/app.js:12> took 0.215 seconds, blocked at src/app.js:7:3 in crunch');
+  // Unknown task → main module; a stall says what it is.
+  const b = { ts: 1, id: 9, final: true, durationMs: 312.4, cause: 'stall' as const, stack: [at(33, 5, 'step')] };
+  assert.equal(formatBlockLine(b, m, { cwd: CWD }),
+    'Executing <main module> took 0.312 seconds (a chain of short turns that never yielded to I/O), blocked at src/app.js:33:5 in step');
+  // While it is still going on.
+  const live = { ...b, cause: 'callback' as const, final: false, taskId: 1, stack: [], location: at(21, 3) };
+  assert.equal(formatBlockLine(live, m, { cwd: CWD }),
+    'Executing <loadDashboard at src/app.js:20> has taken 0.312 seconds so far, blocked at src/app.js:21:3');
+  assert.match(formatBlockLine({ ...b, stack: [] }, m), /blocked at an unknown line/);
+});
+
+test('the innermost user frame is chosen over node_modules and node internals', () => {
+  const m = new TraceModel();
+  const b = { ts: 1, id: 1, final: true, durationMs: 100, cause: 'callback' as const,
+    stack: [at(1, 1, 'parse', 'node:internal/json'), at(9, 9, 'x', `${CWD}/node_modules/lib/a.js`), at(5, 2, 'readConfig')] };
+  assert.match(formatBlockLine(b, m, { cwd: CWD }), /blocked at src\/app\.js:5:2 in readConfig$/);
+});
+
+test('formatBlockDiagnostic is the editor wording', () => {
+  const m = new TraceModel(shopTrace().events);
+  assert.equal(formatBlockDiagnostic(m.blocks.get(1)!, m), 'blocked the event loop for 215 ms in crunch (setTimeout callback)');
+  const stall = { ts: 1, id: 2, final: false, durationMs: 80, cause: 'stall' as const, taskId: 1, stack: [at(2)] };
+  assert.equal(formatBlockDiagnostic(stall, m),
+    'blocked the event loop for 80 ms so far (loadDashboard; a chain of short turns that never yielded to I/O)');
+});
+
+test('the blocking summary lists blocks longest first with cause, function, line and task', () => {
+  const b = shopTrace().block({ id: 2, durationMs: 900, taskId: 1, location: at(25, 7, 'render'), stack: [at(25, 7, 'render')] });
+  const text = renderBlockingSummary(new TraceModel(b.events), { cwd: CWD });
+  const lines = text.trimEnd().split('\n');
+  assert.equal(lines[0], '2 blocks of the event loop over 50 ms, longest first:');
+  assert.match(lines[1], /^\s+900 ms {2}callback {2}render {2}src\/app\.js:25:7 {2,}in loadDashboard \(src\/app\.js:20\)$/);
+  assert.match(lines[2], /^\s+215 ms {2}callback {2}crunch {2}src\/app\.js:7:3 {2,}in setTimeout callback \(src\/app\.js:12\)$/);
+  assert.equal(renderBlockingSummary(new TraceModel(new TraceBuilder().events)), 'No blocks of the event loop over 50 ms.\n');
+});
+
+test('paths: user code and display relative to cwd', () => {
+  assert.equal(isUserCode('/a/src/x.js'), true);
+  assert.equal(isUserCode('file:///a/src/x.mjs'), true);
+  assert.equal(isUserCode('node:fs'), false);
+  assert.equal(isUserCode('node:internal/timers'), false);
+  assert.equal(isUserCode('internal/process/task_queues'), false);
+  assert.equal(isUserCode('/a/node_modules/lodash/x.js'), false);
+  assert.equal(isUserCode('C:\\a\\node_modules\\x.js'), false);
+  assert.equal(isUserCode(''), false);
+  assert.equal(displayPath('/home/dev/shop/src/x.js', '/home/dev/shop'), 'src/x.js');
+  assert.equal(displayPath('/home/dev/shop/src/x.js', '/home/dev/shop/'), 'src/x.js');
+  assert.equal(displayPath('/home/dev/shopping/x.js', '/home/dev/shop'), '/home/dev/shopping/x.js');
+  assert.equal(displayPath('file:///home/dev/shop/a%20b.mjs', '/home/dev/shop'), 'a b.mjs');
+  assert.equal(displayPath('C:\\Work\\app\\src\\x.js', 'c:\\work\\app'), 'src\\x.js');
+  assert.equal(displayPath('node:fs', '/x'), 'node:fs');
+});
+
+test('task labels name callbacks after the API they were handed to', () => {
+  assert.equal(taskLabel({ kind: 'timeout', name: 'setTimeout' }), 'setTimeout callback');
+  assert.equal(taskLabel({ kind: 'io', name: 'fs.readFile' }), 'fs.readFile callback');
+  assert.equal(taskLabel({ kind: 'then', name: 'then' }), 'promise callback');
+  assert.equal(taskLabel({ kind: 'async-function', name: '(anonymous)' }), 'async function');
+  assert.equal(taskLabel({ kind: 'async-function', name: 'Cart.checkout' }), 'Cart.checkout');
+  assert.equal(taskLabel({ kind: 'promise-allSettled', name: 'Promise.allSettled' }), 'Promise.allSettled');
+});
