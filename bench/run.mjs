@@ -147,8 +147,9 @@ function summarise(workload, perMode) {
     const mismatched = okRuns.filter((r) => r.check !== baseCheck).length;
     const summaries = list.map((r) => r.summary).filter(Boolean);
     const wires = list.map((r) => r.wire).filter(Boolean);
+    const secondary = workload.secondary && median(okRuns.map((r) => r.result[workload.secondary.field]));
     modesOut[mode] = {
-      median: med, ratio, target, met: target === undefined || !Number.isFinite(ratio) ? undefined : ratio <= target,
+      median: med, secondary, ratio, target, met: target === undefined || !Number.isFinite(ratio) ? undefined : ratio <= target,
       okRuns: okRuns.length, runs: list.length, spreadPercent: spreadPercent(values), medianWallMs: median(list.map((r) => r.wallMs)),
       behaviourChanged: mismatched,
       summary: summaries.length ? medianFields(summaries) : undefined,
@@ -156,7 +157,7 @@ function summarise(workload, perMode) {
       values, raw: list,
     };
   }
-  return { key: workload.key, workload: workload.name, metric: workload.metric, modes: modesOut };
+  return { key: workload.key, workload: workload.name, metric: workload.metric, secondaryLabel: workload.secondary?.label, modes: modesOut };
 }
 
 /** Field-by-field medians of numeric fields across runs (event counts vary a little with timing). */
@@ -169,13 +170,14 @@ function medianFields(objs) {
   return out;
 }
 
-let gitRev = '';
-try { gitRev = execFileSync('git', ['-C', root, 'log', '-1', '--format=%h %s'], { encoding: 'utf8' }).trim(); } catch { /* not a checkout */ }
+// bench/at-commit.sh runs us in an exported tree (no .git) and says which commit it is.
+let gitRev = process.env.LOOPSCOPE_BENCH_GIT ?? '';
+if (!gitRev) try { gitRev = execFileSync('git', ['-C', root, 'log', '-1', '--format=%h %s'], { encoding: 'utf8' }).trim(); } catch { /* not a checkout */ }
 const nodeVersion = execFileSync(opt.node, ['--version'], { encoding: 'utf8' }).trim();
 const meta = {
   started: started.toISOString(), finished: new Date().toISOString(), git: gitRev, node: nodeVersion, nodePath: opt.node,
   cpus: os.availableParallelism(), loadavg: os.loadavg(), runs, modes, scale: opt.scale ?? '1',
-  command: `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim(), notes,
+  command: process.env.LOOPSCOPE_BENCH_COMMAND ?? `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim(), notes,
 };
 const text = formatReport(meta, results);
 process.stdout.write(text);

@@ -23,14 +23,16 @@ function verdict(m) {
 }
 
 export function formatReport(meta, results) {
-  const rows = [['workload', 'mode', 'median', 'ratio', 'target', 'verdict', 'spread', 'wall', 'events (median per run)']];
+  const rows = [['workload', 'mode', 'median', 'ratio', 'target', 'verdict', 'spread', 'wall', 'secondary', 'events (median per run)']];
   for (const w of results) {
+    const baseSecondary = w.modes.baseline?.secondary;
     for (const [mode, m] of Object.entries(w.modes)) {
+      const secondary = Number.isFinite(m.secondary) ? `${w.secondaryLabel} ${m.secondary.toFixed(1)} (${(m.secondary / baseSecondary).toFixed(2)}x)` : '';
       rows.push([
         mode === 'baseline' ? `(${w.key}) ${w.workload}` : '', mode, fmtValue(m.median, w.metric),
         Number.isFinite(m.ratio) ? `${m.ratio.toFixed(2)}x` : '-', m.target ? `<=${m.target}x` : '',
         verdict(m), `${m.spreadPercent.toFixed(0)}%`, Number.isFinite(m.medianWallMs) ? `${(m.medianWallMs / 1000).toFixed(2)}s` : '-',
-        fmtCounts(m),
+        secondary, fmtCounts(m),
       ]);
     }
   }
@@ -61,6 +63,6 @@ export function formatReport(meta, results) {
   const compared = results.some((w) => Object.keys(w.modes).some((m) => m !== 'baseline'));
   if (!compared) misses.push('NOTHING COMPARED: only the baseline ran (no CLI or agent built yet).');
   out.push(...(misses.length ? misses : ['All targets met.']));
-  out.push('spread = (max-min)/median over the runs; this machine has 2 noisy cores, read ratios to about ±25%.');
+  out.push('spread = (max-min)/median over the runs; wall = whole process incl. start-up and exit; this machine has 2 noisy cores, read ratios to about ±25%.');
   return out.join('\n') + '\n';
 }

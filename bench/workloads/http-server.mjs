@@ -1,7 +1,7 @@
 // Workload (c), an HTTP server under a bounded local load: listens on 127.0.0.1 (an ephemeral port), starts
 // the load generator (http-loadgen.mjs) as an uninstrumented child process, and reports the throughput it
 // measured. Each request awaits a little async work (a lookup, a fan-out, a yield) and returns JSON.
-// Prints {"bench":"http","rps":…,"requests":…,"errors":…,"serverCpuPercent":…,"loadgenCpuPercent":…}.
+// Prints {"bench":"http","rps":…,"requests":…,"errors":…,"serverCpuPercent":…,"serverCpuUsPerRequest":…,…}.
 // Settings (environment): LOOPSCOPE_BENCH_REQUESTS (20000), LOOPSCOPE_BENCH_CONNECTIONS (16),
 // LOOPSCOPE_BENCH_LOADGEN_CPU: the CPU the load generator is pinned to with taskset ("none": not pinned;
 // default: the last CPU, so it disturbs the server less on a small machine).
@@ -80,6 +80,8 @@ if (code !== 0 || !result) {
     bench: 'http', rps: result.rps, requests: result.requests, timed: result.timed, errors: result.errors,
     truncated: result.truncated, connections: CONNECTIONS, loadgenPinnedTo: pinned ? cpuSetting : null,
     serverCpuPercent: (100 * (cpu.user + cpu.system)) / 1000 / wallMs, loadgenCpuPercent: result.cpuPercent,
+    // CPU the server process (all its threads) spent per request: less disturbed by neighbours than rps.
+    serverCpuUsPerRequest: (cpu.user + cpu.system) / result.requests,
     check: result.requests - result.errors,
   });
 }
