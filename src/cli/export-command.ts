@@ -1,0 +1,27 @@
+// `loopscope export --chrome out.json <trace>`: Chrome Trace Event JSON for Perfetto / chrome://tracing.
+import { writeFileSync } from 'node:fs';
+import { toChromeTrace } from '../model/index.ts';
+import type { ExportArgs } from './args.ts';
+import { EXIT_LOOPSCOPE_ERROR } from './exit-status.ts';
+import type { Output } from './output.ts';
+import { readTrace, TraceReadError } from './read-trace.ts';
+
+export async function exportCommand(args: ExportArgs, out: Output): Promise<number> {
+  let read;
+  try {
+    read = readTrace(args.trace);
+  } catch (err) {
+    if (err instanceof TraceReadError) { out.error(err.message); return EXIT_LOOPSCOPE_ERROR; }
+    throw err;
+  }
+  for (const p of read.problems) out.error(p);
+  const chrome = toChromeTrace(read.trace.events);
+  try {
+    writeFileSync(args.chrome, JSON.stringify(chrome));
+  } catch (err) {
+    out.error(`cannot write ${args.chrome}: ${(err as Error).message}`);
+    return EXIT_LOOPSCOPE_ERROR;
+  }
+  out.info(`loopscope: wrote ${chrome.traceEvents.length} trace events to ${args.chrome} (open it in https://ui.perfetto.dev or chrome://tracing)`);
+  return 0;
+}

@@ -1,0 +1,34 @@
+// `loopscope report <trace>`: the tree and blocking summary of a recorded run, on stdout (they are
+// what was asked for). Problems with the file go to stderr, and whatever was readable is still shown.
+import { renderBlockingSummary, renderTaskTree, TraceModel } from '../model/index.ts';
+import type { ReportArgs } from './args.ts';
+import { EXIT_LOOPSCOPE_ERROR } from './exit-status.ts';
+import type { Output } from './output.ts';
+import { readTrace, TraceReadError } from './read-trace.ts';
+import { exitNote } from './run-command.ts';
+import { exitStatus } from './exit-status.ts';
+
+export async function reportCommand(args: ReportArgs, out: Output): Promise<number> {
+  let read;
+  try {
+    read = readTrace(args.trace);
+  } catch (err) {
+    if (err instanceof TraceReadError) { out.error(err.message); return EXIT_LOOPSCOPE_ERROR; }
+    throw err;
+  }
+  for (const p of read.problems) out.error(p);
+  const { events } = read.trace;
+  const model = new TraceModel(events);
+  const cwd = model.info.process?.cwd ?? process.cwd();
+  const text: string[] = [];
+  if (model.info.process?.mode !== 'blocking') text.push(renderTaskTree(model, { cwd }));
+  text.push(renderBlockingSummary(model, { cwd }));
+  const exit = model.info.exit;
+  if (exit) text.push(exitNote(exit, exitStatus(exit.code, exit.signal)).replace(/^loopscope: /, ''));
+  process.stdout.write(text.map((t) => (t.endsWith('\n') ? t : t + '\n')).join('\n'));
+  if (args.html) {
+    out.error('--html: the HTML report is not part of this build yet');
+    return EXIT_LOOPSCOPE_ERROR;
+  }
+  return 0;
+}

@@ -1,0 +1,107 @@
+// `loopscope run` as a user runs it: the program's stdio and exit code are untouched, Loopscope's
+// words go to stderr after the program's own.
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import { cli, fixture, plainNode, runProcess } from './cli-helpers.ts';
+
+test('stdin, stdout, stderr, arguments and the exit code pass through unchanged', async () => {
+  const input = 'hello\nwörld\n';
+  const plain = await plainNode(fixture('echo.js'), ['7', '--not-ours'], { input });
+  const traced = await cli(['run', fixture('echo.js'), '7', '--not-ours'], { input });
+  assert.equal(plain.code, 7);
+  assert.equal(traced.code, 7);
+  assert.equal(traced.stdout, plain.stdout);
+  assert.ok(traced.stderr.startsWith(plain.stderr), `the program's stderr comes first, unchanged:\n${traced.stderr}`);
+  assert.match(traced.stderr, /loopscope: the program exited with code 7/);
+});
+
+test('--quiet: stderr is byte-for-byte the program\'s own', async () => {
+  const input = 'quiet please\n';
+  const plain = await plainNode(fixture('echo.js'), ['0'], { input });
+  const traced = await cli(['run', '--quiet', fixture('echo.js'), '0'], { input });
+  assert.equal(traced.code, 0);
+  assert.equal(traced.stdout, plain.stdout);
+  assert.equal(traced.stderr, plain.stderr);
+});
+
+test('a crashing program: same exit code and stderr, then Loopscope\'s exit note', async () => {
+  const plain = await plainNode(fixture('crash.js'));
+  const quiet = await cli(['run', '--quiet', fixture('crash.js')]);
+  const loud = await cli(['run', fixture('crash.js')]);
+  assert.equal(plain.code, 1);
+  assert.equal(quiet.code, 1);
+  assert.equal(loud.code, 1);
+  assert.equal(quiet.stdout, plain.stdout);
+  assert.equal(quiet.stderr, plain.stderr);
+  assert.ok(loud.stderr.startsWith(plain.stderr), loud.stderr);
+  assert.match(loud.stderr, /loopscope: the program crashed \(.*boom from the fixture.*\), exit code 1/);
+});
+
+test('process.exit(5) gives exit code 5', async () => {
+  const r = await cli(['run', fixture('exit5.js')]);
+  assert.equal(r.code, 5);
+  assert.equal(r.stdout, 'exiting with 5\n');
+  assert.match(r.stderr, /loopscope: the program exited with code 5/);
+});
+
+test('a program killed by SIGKILL: exit code 137 like a shell, and Loopscope says so', async () => {
+  const r = await cli(['run', fixture('self-kill.js')]);
+  assert.equal(r.code, 137);
+  assert.equal(r.stdout, 'about to be killed\n');
+  assert.match(r.stderr, /loopscope: the program was killed by SIGKILL \(exit code 137\)/);
+});
+
+test('Ctrl+C (SIGINT to loopscope) reaches the program, which ends with 130', { skip: process.platform === 'win32' }, async () => {
+  let sent = false;
+  const r = await cli(['run', fixture('wait-for-signal.js')], {
+    onStdout: (text, child) => { if (!sent && text.includes('ready')) { sent = true; child.kill('SIGINT'); } },
+  });
+  assert.equal(r.code, 130);
+  assert.match(r.stderr, /killed by SIGINT \(exit code 130\)/);
+});
+
+test('a missing script: a clear error, exit code 2, nothing run', async () => {
+  const r = await cli(['run', 'test/fixtures/cli/nope.js']);
+  assert.equal(r.code, 2);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /^loopscope: Cannot find the script .*test\/fixtures\/cli\/nope\.js/);
+});
+
+test('bad options: the problem and the usage line, exit code 2', async () => {
+  for (const [args, message] of [
+    [['run', '--threshold', 'abc', 'x.js'], /--threshold must be a number greater than 0, got "abc"/],
+    [['run', '--mode', 'fast', 'x.js'], /--mode must be tree or blocking, got "fast"/],
+    [['run', '--frobnicate', 'x.js'], /unknown option --frobnicate for run/],
+    [['run'], /missing the script to run/],
+    [['launch', 'x.js'], /unknown command "launch"/],
+  ] as const) {
+    const r = await cli([...args]);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.match(r.stderr, message);
+    assert.match(r.stderr, /usage: loopscope run \[options\] \[--\] <script> \[args\.\.\.\]/);
+  }
+});
+
+test('--fail-on-block: exit code 3 when the loop was blocked and the program exited 0', async () => {
+  const failing = await cli(['run', '--fail-on-block', fixture('blocking.js')]);
+  assert.equal(failing.code, 3, failing.stderr);
+  assert.match(failing.stderr, /exit code 3 \(--fail-on-block\): 1 block of the event loop over 50 ms/);
+  const plain = await cli(['run', fixture('blocking.js')]);
+  assert.equal(plain.code, 0);
+  const high = await cli(['run', '--fail-on-block', '--threshold', '5000', fixture('blocking.js')]);
+  assert.equal(high.code, 0, 'nothing passed a 5 s threshold');
+});
+
+test('a block is reported as it happens, naming the exact line', async () => {
+  const r = await cli(['run', fixture('blocking.js')], { cwd: fixture() });
+  assert.match(r.stderr, /Executing <.*> took 0\.\d{3} seconds, blocked at blocking\.js:6:\d+ in spin/);
+  assert.match(r.stderr, /1 block of the event loop over 50 ms, longest first:\n\s+\d+ ms\s+callback\s+spin\s+blocking\.js:6:\d+/);
+});
+
+test('the user\'s own NODE_OPTIONS are kept: their --require preload still runs', async () => {
+  const env = { ...process.env, NODE_OPTIONS: `--require ${fixture('preload.cjs')} --max-old-space-size=200` };
+  const r = await cli(['run', fixture('exit5.js')], { env });
+  assert.equal(r.code, 5);
+  assert.match(r.stderr, /^user preload ran\n/);
+  assert.match(r.stderr, /Executing|the program exited with code 5/);
+});
