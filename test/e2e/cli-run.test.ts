@@ -2,7 +2,7 @@
 // words go to stderr after the program's own.
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { cli, fixture, plainNode, runProcess } from './cli-helpers.ts';
+import { cli, fixture, plainNode } from './cli-helpers.ts';
 
 test('stdin, stdout, stderr, arguments and the exit code pass through unchanged', async () => {
   const input = 'hello\nwörld\n';
