@@ -213,6 +213,12 @@ export class TraceModel {
     const prev = this.blocks.get(ev.id);
     if (prev?.final && !ev.final) return; // a late live report never undoes the final one
     const { type: _type, ...block } = ev;
+    if (prev && keepEarlierLocation(prev, block)) {
+      // The earlier report caught the loop deeper inside the same call chain (e.g. inside crunch(), while the
+      // final one only saw its caller after it returned): its line is the one that blocked.
+      block.location = prev.location;
+      block.stack = prev.stack;
+    }
     this.blocks.set(ev.id, block);
     if (!prev) this.blockTask(block).blocks.push(ev.id);
     else if (prev.taskId !== block.taskId) {
@@ -247,4 +253,17 @@ function removeChild(parent: TaskNode, id: number): void {
   for (let i = c.length - 1; i >= 0; i--) {
     if (c[i] === id) { c.splice(i, 1); return; }
   }
+}
+
+/** True when `next`'s line is one of the outer frames of `prev`'s stack: `prev` saw the same chain, deeper. */
+function keepEarlierLocation(prev: Block, next: Block): boolean {
+  const loc = next.location;
+  if (!prev.location || prev.stack.length < 2) return false;
+  if (!loc) return true;
+  if (loc.file === prev.location.file && loc.line === prev.location.line) return false;
+  for (let i = 1; i < prev.stack.length; i++) {
+    const f = prev.stack[i];
+    if (f.file === loc.file && f.line === loc.line) return true;
+  }
+  return false;
 }

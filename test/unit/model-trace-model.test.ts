@@ -174,3 +174,19 @@ test('endTs covers the end of the last run and block', () => {
   const m = new TraceModel(new TraceBuilder().spawn(1, 0, 'timeout', 'setTimeout', at(1)).run(1, 500).events);
   assert.ok(m.info.endTs >= 500, String(m.info.endTs));
 });
+
+test('a final report that only saw the caller keeps the deeper line the live report caught', () => {
+  // Recorded on this machine: the live pause landed inside crunch(); the final one after it returned, in tick().
+  const crunch = at(12, 3, 'crunch');
+  const tick = at(36, 32, 'tick');
+  const m = new TraceModel(new TraceBuilder()
+    .block({ id: 1, final: false, durationMs: 112, location: crunch, stack: [crunch, tick] })
+    .block({ id: 1, final: true, durationMs: 122, location: at(36, 3, 'tick'), stack: [at(36, 27, 'tick')] })
+    // A block that moved on to other code keeps the final report's line.
+    .block({ id: 2, final: false, durationMs: 60, location: crunch, stack: [crunch, tick] })
+    .block({ id: 2, final: true, durationMs: 90, location: at(50, 1, 'render'), stack: [at(50, 1, 'render')] }).events);
+  assert.deepEqual(m.blocks.get(1)!.location, crunch);
+  assert.equal(m.blocks.get(1)!.durationMs, 122);
+  assert.equal(m.blocks.get(1)!.final, true);
+  assert.equal(m.blocks.get(2)!.location!.function, 'render');
+});
