@@ -1,5 +1,5 @@
 // Workload (a), promise-heavy: a tree of async functions, 100k leaf calls x 10 awaits each, with Promise.all
-// fan-outs at every inner node. Prints {"bench":"promise-heavy","ms":…,"awaits":…,"check":…}.
+// fan-outs at every inner node. Prints {"bench":"promise-heavy","ms":…,"cpuMs":…,"awaits":…,"check":…}.
 // `check` depends only on the computation, so the harness can see that instrumentation changed nothing.
 import { performance } from 'node:perf_hooks';
 import { report, scale } from './report.mjs';
@@ -42,7 +42,10 @@ async function node(start, count) {
   return results.reduce((a, b) => (a + b) >>> 0, 0);
 }
 
+const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 const check = await node(0, LEAVES);
 const ms = performance.now() - t0;
-report({ bench: 'promise-heavy', ms, awaits, leaves: LEAVES, check });
+const cpu = process.cpuUsage(cpu0);
+// cpuMs: CPU of the whole process (the agent's worker thread included) while the work ran.
+report({ bench: 'promise-heavy', ms, cpuMs: (cpu.user + cpu.system) / 1000, awaits, leaves: LEAVES, check });

@@ -1,7 +1,7 @@
 // Workload (b), timers & callbacks: 2000 concurrent chains, each hopping 150 times through setImmediate,
 // process.nextTick and setTimeout(0), doing a little work per callback; every few hops a timer is set and
 // cleared again (Loopscope shows cancelled timers) and a setInterval ticks a few times.
-// Prints {"bench":"timers","ms":…,"callbacks":…,"check":…}.
+// Prints {"bench":"timers","ms":…,"cpuMs":…,"callbacks":…,"check":…}.
 import { performance } from 'node:perf_hooks';
 import { report, scale } from './report.mjs';
 
@@ -46,10 +46,12 @@ function runIntervals(count, ticks) {
   })));
 }
 
+const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 await Promise.all([
   new Promise((resolve) => { let left = CHAINS; for (let c = 0; c < CHAINS; c++) runChain(c, () => { if (--left === 0) resolve(); }); }),
   runIntervals(20, 10),
 ]);
 const ms = performance.now() - t0;
-report({ bench: 'timers', ms, callbacks, check });
+const cpu = process.cpuUsage(cpu0);
+report({ bench: 'timers', ms, cpuMs: (cpu.user + cpu.system) / 1000, callbacks, check });
