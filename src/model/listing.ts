@@ -11,7 +11,7 @@ export function isListedTask(node: TaskNode): boolean {
   if (node.parentId === null) return true;
   if (GROUP_KINDS.has(node.kind)) return true;
   if (node.site && isUserCode(node.site.file)) return true;
-  return !isGenericName(node.name);
+  return !isGenericName(node.name, node.kind);
 }
 
 /** The nearest listed strict ancestor (the root when nothing closer is listed); null for the root. */

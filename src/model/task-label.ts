@@ -23,14 +23,19 @@ export function kindNoun(kind: TaskKind): string {
 
 // Names that say nothing beyond the kind: the agent sends these for anonymous functions and bare API calls.
 const GENERIC_NAMES = new Set([
-  '', '(anonymous)', 'anonymous', '<anonymous>', '(unknown)', 'main',
+  '', '(anonymous)', 'anonymous', '<anonymous>', '(unknown)',
   'setTimeout', 'setInterval', 'setImmediate', 'then', 'catch', 'finally',
   'Promise.all', 'Promise.allSettled', 'Promise.race', 'Promise.any',
+  ...Object.values(KIND_NOUNS),
 ]);
 
-/** True when the name tells the user nothing more than the kind does. */
-export function isGenericName(name: string): boolean {
-  return GENERIC_NAMES.has(name) || Object.values(KIND_NOUNS).includes(name);
+/**
+ * True when the name tells the user nothing more than the kind does. The agent names a task spawned from
+ * code it did not transform after its kind ("timeout"), so a name equal to the task's own kind is generic
+ * too; `async function timeout()` is not, being an async function.
+ */
+export function isGenericName(name: string, kind?: TaskKind): boolean {
+  return GENERIC_NAMES.has(name) || name === kind;
 }
 
 /**
@@ -40,7 +45,7 @@ export function isGenericName(name: string): boolean {
  */
 export function taskLabel(node: Pick<TaskNode, 'kind' | 'name'>): string {
   const noun = kindNoun(node.kind);
-  const generic = isGenericName(node.name);
+  const generic = isGenericName(node.name, node.kind);
   switch (node.kind) {
     case 'main': return noun;
     case 'async-function': return generic ? noun : node.name;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  TraceModel, renderTaskTree, renderBlockingSummary, formatBlockLine, formatBlockDiagnostic, displayPath, isUserCode, taskLabel,
+  TraceModel, renderTaskTree, renderBlockingSummary, formatBlockLine, formatBlockDiagnostic, displayPath, isUserCode, taskLabel, isListedTask,
 } from '../../src/model/index.ts';
 import { CWD, TraceBuilder, at, shopTrace } from './model-builder.ts';
 
@@ -128,4 +128,19 @@ test('task labels name callbacks after the API they were handed to', () => {
   assert.equal(taskLabel({ kind: 'async-function', name: '(anonymous)' }), 'async function');
   assert.equal(taskLabel({ kind: 'async-function', name: 'Cart.checkout' }), 'Cart.checkout');
   assert.equal(taskLabel({ kind: 'promise-allSettled', name: 'Promise.allSettled' }), 'Promise.allSettled');
+  // A task spawned from untransformed code is named after its kind by the agent; a function may still be called main or timeout.
+  assert.equal(taskLabel({ kind: 'timeout', name: 'timeout' }), 'setTimeout callback');
+  assert.equal(taskLabel({ kind: 'async-function', name: 'main' }), 'main');
+  assert.equal(taskLabel({ kind: 'async-function', name: 'timeout' }), 'timeout');
+});
+
+test('listed tasks: what a user would recognise', () => {
+  const m = new TraceModel(new TraceBuilder()
+    .spawn(1, 0, 'then', 'then')
+    .spawn(2, 0, 'io', 'io')
+    .spawn(3, 0, 'async-function', 'main', at(3))
+    .spawn(4, 0, 'then', 'then', at(9, 1, 'x', `${CWD}/node_modules/lib/index.js`))
+    .spawn(5, 0, 'then', 'p.then', at(5))
+    .spawn(6, 0, 'promise-race', 'Promise.race').events);
+  assert.deepEqual([...m.tasks.values()].filter(isListedTask).map((t) => t.id), [0, 3, 5, 6]);
 });
