@@ -56,6 +56,7 @@ export function dashboardTrace(): TraceEvent[] {
     { type: 'run', ts: 245, id: 22, dur: 70 },
     { type: 'block', ts: 245, id: 2, final: true, durationMs: 70, cause: 'callback', taskId: 22, location: loc('log.js', 17, 'flushLogs'), stack: [loc('log.js', 17, 'flushLogs')] },
     { type: 'settle', ts: 315, id: 22, state: 'resolved' },
+    { type: 'exit', ts: 320, code: 0, signal: null, reason: 'exit' },
   ];
   return e;
 }

@@ -138,7 +138,7 @@ export class TimelineView {
 
   private syncZoom(win: [number, number], full: [number, number]): void {
     const k = (full[1] - full[0]) / (win[1] - win[0]);
-    const tx = -k * this.base(win[0]);
+    const tx = PAD - k * this.base(win[0]);
     this.zoomer.scaleExtent([1, Math.max(1, (full[1] - full[0]) / 0.01)]);
     this.syncing = true;
     select(this.canvas).call(this.zoomer.transform, zoomIdentity.translate(tx, 0).scale(k));

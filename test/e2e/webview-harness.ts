@@ -1,0 +1,127 @@
+// Opens the standalone webview page in headless Debian Chromium (playwright-core), the way a person opens
+// `loopscope report --html`. Helpers read what is on screen: tree rows, blocks, details, canvas pixels.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { TraceEvent } from '../../src/protocol/index.ts';
+import { writeHtmlReport } from '../../src/cli/html-report.ts';
+
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+export class ReportPages {
+  private readonly dir = mkdtempSync(join(tmpdir(), 'loopscope-webview-'));
+  private n = 0;
+  constructor(readonly browser: Browser) {}
+
+  /** Writes a report with `events` and opens it; resolves once the view has drawn it. */
+  async open(events: TraceEvent[], opts: { title?: string; colorScheme?: 'light' | 'dark'; width?: number; height?: number } = {}): Promise<Page> {
+    const file = join(this.dir, `report-${this.n++}.html`);
+    writeHtmlReport(events, file, { title: opts.title ?? 'test' });
+    return this.openFile(file, opts);
+  }
+
+  async openFile(file: string, opts: { colorScheme?: 'light' | 'dark'; width?: number; height?: number } = {}): Promise<Page> {
+    const page = await this.browser.newPage({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 760 }, colorScheme: opts.colorScheme ?? 'light' });
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+    (page as Page & { problems: string[] }).problems = problems;
+    await page.addInitScript(() => {
+      const w = window as unknown as { cspViolations: string[] };
+      w.cspViolations = [];
+      document.addEventListener('securitypolicyviolation', (e) => w.cspViolations.push(`${e.violatedDirective}: ${e.blockedURI}`));
+    });
+    await page.goto('file://' + file);
+    await settle(page);
+    return page;
+  }
+
+  close(): void { rmSync(this.dir, { recursive: true, force: true }); }
+}
+
+export function problemsOf(page: Page): string[] { return (page as Page & { problems: string[] }).problems ?? []; }
+
+/** Waits until the view has applied every queued event and drawn (two animation frames). */
+export async function settle(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const app = (window as unknown as { loopscope?: { store: { queued: number } } }).loopscope;
+    return app !== undefined && app.store.queued === 0;
+  });
+  await page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+}
+
+export interface TreeRowInfo { name: string; level: number; expanded: string | null; selected: boolean; label: string; text: string }
+
+/** The tree rows in the DOM, top to bottom, as a screen reader would list them. */
+export async function treeRows(page: Page): Promise<TreeRowInfo[]> {
+  return page.$$eval('[role=tree] [role=treeitem]', (rows) => rows
+    .filter((r) => (r as HTMLElement).style.display !== 'none')
+    .map((r) => ({ el: r as HTMLElement, y: new DOMMatrixReadOnly(getComputedStyle(r).transform).m42 }))
+    .sort((a, b) => a.y - b.y)
+    .map(({ el }) => ({
+      name: el.querySelector('.name')?.textContent ?? '',
+      level: Number(el.getAttribute('aria-level')),
+      expanded: el.getAttribute('aria-expanded'),
+      selected: el.getAttribute('aria-selected') === 'true',
+      label: el.getAttribute('aria-label') ?? '',
+      text: el.textContent ?? '',
+    })));
+}
+
+export async function blockRows(page: Page): Promise<{ text: string; selected: boolean }[]> {
+  return page.$$eval('.blocks [role=option]', (rows) => rows
+    .filter((r) => (r as HTMLElement).style.display !== 'none')
+    .map((r) => ({ text: (r.textContent ?? ''), selected: r.getAttribute('aria-selected') === 'true', y: new DOMMatrixReadOnly(getComputedStyle(r).transform).m42 }))
+    .sort((a, b) => a.y - b.y).map(({ text, selected }) => ({ text, selected })));
+}
+
+/** Label → value pairs of the details pane. */
+export async function details(page: Page): Promise<Record<string, string>> {
+  return page.$$eval('.details dt', (dts) => Object.fromEntries(dts.map((dt) => [dt.textContent ?? '', dt.nextElementSibling?.textContent ?? ''])));
+}
+
+export async function clickRow(page: Page, name: string): Promise<void> {
+  await page.locator('[role=treeitem]', { has: page.locator('.name', { hasText: name }) }).first().click();
+  await settle(page);
+}
+
+/**
+ * Horizontal runs of pixels (in CSS px, relative to the canvas) on canvas row `y` whose colour is close to the
+ * CSS colour `cssColor`: what a person sees as bars of that colour.
+ */
+export async function colourRuns(page: Page, y: number, cssVar: string): Promise<[number, number][]> {
+  return page.evaluate(({ y, cssVar }) => {
+    const canvas = document.querySelector('canvas.timeline-canvas') as HTMLCanvasElement;
+    const probe = document.createElement('canvas').getContext('2d')!;
+    probe.fillStyle = getComputedStyle(document.body).getPropertyValue(cssVar).trim();
+    probe.fillRect(0, 0, 1, 1);
+    const [r, g, b] = probe.getImageData(0, 0, 1, 1).data;
+    const dpr = canvas.width / canvas.clientWidth;
+    const row = canvas.getContext('2d')!.getImageData(0, Math.round(y * dpr), canvas.width, 1).data;
+    const runs: [number, number][] = [];
+    let start = -1;
+    for (let x = 0; x <= canvas.width; x++) {
+      const i = x * 4;
+      const hit = x < canvas.width && Math.abs(row[i] - r) < 12 && Math.abs(row[i + 1] - g) < 12 && Math.abs(row[i + 2] - b) < 12;
+      if (hit && start < 0) start = x;
+      if (!hit && start >= 0) { runs.push([start / dpr, x / dpr]); start = -1; }
+    }
+    return runs;
+  }, { y, cssVar });
+}
+
+/** Top of the first task lane in the canvas, and the row height (from the page's own layout). */
+export async function laneGeometry(page: Page): Promise<{ lanesTop: number; rowHeight: number; loopMid: number }> {
+  return page.evaluate(() => {
+    const header = document.querySelector('.tree-header') as HTMLElement;
+    const loop = document.querySelector('.loop-label') as HTMLElement;
+    const row = document.querySelector('[role=treeitem]') as HTMLElement;
+    // loopMid: a line through the event-loop lane above the duration labels.
+    return { lanesTop: header.offsetHeight, rowHeight: row.offsetHeight, loopMid: header.offsetHeight - loop.offsetHeight + 5 };
+  });
+}
