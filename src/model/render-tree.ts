@@ -56,15 +56,28 @@ export function renderTaskTree(model: TraceModel, opts: RenderTreeOptions = {}):
     lines.length = Math.min(lines.length, maxLines);
     lines.push(`… cut at ${maxLines} lines (${countListedSubtrees(model, [model.root]) - 1} tasks in all)`);
   }
+  const drops = Object.entries(model.info.dropsByReason);
+  if (drops.length > 0) {
+    lines.push(safeLine(`(the agent dropped ${model.info.dropped} events to stay within its memory caps: ${drops.map(([r, n]) => `${n} ${r}`).join(', ')})`));
+  }
   return lines.join('\n') + '\n';
 }
 
 function rootLine(model: TraceModel, cwd?: string): string {
   const root = model.root;
   const site = root.site ? `  ${formatLocation(root.site, cwd, false).replace(/:1$/, '')}` : '';
+  return `${taskLabel(root)}${site}  (${exitWords(model)})`;
+}
+
+function exitWords(model: TraceModel): string {
   const exit = model.info.exit;
-  const end = exit ? `  (exit ${exit.code ?? exit.signal ?? '?'}${exit.reason !== 'exit' ? ', ' + exit.reason : ''})` : '  (running)';
-  return `${taskLabel(root)}${site}${end}`;
+  if (!exit) return 'no exit recorded';
+  switch (exit.reason) {
+    case 'exit': return `exit code ${exit.code ?? '?'}`;
+    case 'crash': return `crashed, exit code ${exit.code ?? '?'}`;
+    case 'killed': return `killed${exit.signal ? ' by ' + exit.signal : ''}`;
+    case 'lost': return 'lost contact with the program';
+  }
 }
 
 function groupText(g: FoldGroup, cwd?: string): string {

@@ -2,7 +2,7 @@
 // Every consumer (CLI, extension host, webview) reads a run through it, so a trace means the same everywhere.
 // Cost per event is O(1) in the common case; memory is proportional to tasks, not to events
 // (slices and awaited lists are capped per task).
-import { GROUP_KINDS, type BlockEvent, type GroupEvent, type ProcessEvent, type SpawnEvent, type TraceEvent } from '../protocol/events.ts';
+import { GROUP_KINDS, type BlockEvent, type GroupEvent, type ProcessEvent, type SourceLocation, type SpawnEvent, type TraceEvent } from '../protocol/events.ts';
 import { baseName } from './paths.ts';
 import type { Block, ModelSnapshotInfo, TaskNode, TaskState } from './types.ts';
 
@@ -34,6 +34,9 @@ export class TraceModel {
   /** Bumps on every apply() so a view can tell that it must redraw. */
   version = 0;
   private readonly awaitedSets = new Map<number, Set<number>>();
+  // One object per distinct call site: a thousand tasks from one line share it (events that came through
+  // JSON or postMessage each carry their own copy, path string included).
+  private readonly sites = new Map<string, SourceLocation>();
 
   constructor(events?: readonly TraceEvent[]) {
     this.root = newNode(ROOT_ID, null, 'main', 'main', 0);
@@ -172,7 +175,7 @@ export class TraceModel {
     if (this.tasks.has(ev.id)) return; // the root, or a repeated id: the first one stands
     const parent = this.tasks.get(ev.parentId) ?? this.root;
     const node = newNode(ev.id, parent.id, ev.kind, ev.name, ev.ts);
-    if (ev.site) node.site = ev.site;
+    if (ev.site) node.site = this.internSite(ev.site);
     if (GROUP_KINDS.has(ev.kind)) node.members = [];
     this.tasks.set(ev.id, node);
     parent.children.push(ev.id);
@@ -229,6 +232,14 @@ export class TraceModel {
       this.blockTask(block).blocks.push(ev.id);
     }
     this.seen(ev.ts + ev.durationMs);
+  }
+
+  private internSite(site: SourceLocation): SourceLocation {
+    const key = `${site.line}:${site.column}:${site.function ?? ''}:${site.file}`;
+    const known = this.sites.get(key);
+    if (known) return known;
+    this.sites.set(key, site);
+    return site;
   }
 
   private addAwaited(node: TaskNode, on: number): void {

@@ -9,7 +9,7 @@ test('the task tree: nesting, group node with member count, marks for rejected /
   const m = new TraceModel(shopTrace().spawn(9, 0, 'interval', 'setInterval', at(50)).exit(0).events);
   const text = renderTaskTree(m, { cwd: CWD });
   assert.equal(text, [
-    'main module  src/app.js  (exit 0)',
+    'main module  src/app.js  (exit code 0)',
     '├─ … loadDashboard  src/app.js:20',
     '│  ├─ ✗ Promise.all [2]  src/app.js:22',
     '│  │  ├─ fetchOrders  src/app.js:5',
@@ -143,4 +143,14 @@ test('listed tasks: what a user would recognise', () => {
     .spawn(5, 0, 'then', 'p.then', at(5))
     .spawn(6, 0, 'promise-race', 'Promise.race').events);
   assert.deepEqual([...m.tasks.values()].filter(isListedTask).map((t) => t.id), [0, 3, 5, 6]);
+});
+
+test('the tree says how the program ended and what the agent dropped', () => {
+  const first = (b: TraceBuilder) => renderTaskTree(new TraceModel(b.events), { cwd: CWD }).split('\n')[0];
+  assert.equal(first(new TraceBuilder()), 'main module  src/app.js  (no exit recorded)');
+  assert.equal(first(new TraceBuilder().exit(1, 'crash')), 'main module  src/app.js  (crashed, exit code 1)');
+  assert.equal(first(new TraceBuilder().exit(null, 'killed', 'SIGTERM')), 'main module  src/app.js  (killed by SIGTERM)');
+  assert.equal(first(new TraceBuilder().exit(null, 'lost')), 'main module  src/app.js  (lost contact with the program)');
+  const text = renderTaskTree(new TraceModel(new TraceBuilder().drop(120, 'task cap').exit().events));
+  assert.match(text, /\(the agent dropped 120 events to stay within its memory caps: 120 task cap\)\n$/);
 });
