@@ -70,7 +70,7 @@ export async function runCommand(args: RunArgs, out: Output): Promise<number> {
       out.error(`cannot write the summary ${args.summary}: ${(err as Error).message}`);
     }
   }
-  if (writer && !writer.error) out.info(`loopscope: trace written to ${writer.path} (open it with: loopscope report ${quoteArg(path.relative(cwd, writer.path) || writer.path)})`);
+  if (writer && !writer.error) out.info(`loopscope: trace written to ${writer.path} (open it with: loopscope report ${quoteArg(shortPath(writer.path, cwd))})`);
 
   if (args.failOnBlock && status === 0) {
     const over = model.blockList().filter((b) => b.durationMs >= args.thresholdMs).length;
@@ -104,6 +104,12 @@ function outputFileProblem(file: string): string | undefined {
 function firstLine(s: string): string {
   const i = s.indexOf('\n');
   return safeLine(i < 0 ? s : s.slice(0, i), 300);
+}
+
+/** Relative to cwd when the file is under it, else absolute. */
+function shortPath(file: string, cwd: string): string {
+  const rel = path.relative(cwd, file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
 }
 
 function quoteArg(s: string): string {
