@@ -52,7 +52,13 @@ export class App {
       search: (s) => { this.ui.search = s; this.structureChanged(); },
       filter: (f) => { Object.assign(this.ui.filters, f); this.structureChanged(); },
       zoom: (f) => { if (f === 'fit') this.setWindow(undefined, true); else this.timeline.zoomBy(f); },
-      follow: (on) => { this.ui.follow = on; if (on) this.ui.window = this.followWindow(this.ui.window); this.changed(); },
+      follow: (on) => {
+        this.ui.follow = on;
+        // Pausing freezes what is on screen; resuming jumps back to the live edge with the same zoom.
+        if (!on && !this.ui.window) this.ui.window = this.span();
+        if (on) this.ui.window = this.followWindow(this.ui.window);
+        this.changed();
+      },
     });
     this.tree = new TreeView(this.layout.treeHost, {
       task: (id) => this.store.task(id),

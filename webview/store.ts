@@ -41,8 +41,8 @@ export class RunStore {
   enqueue(events: TraceEvent[]): void { if (events.length) this.queue.push(events); }
 
   get queued(): number {
-    let n = 0;
-    for (let i = this.queueHead; i < this.queue.length; i++) n += this.queue[i].length;
+    let n = -this.queueHead; // queueHead: how much of the first batch is already applied
+    for (const b of this.queue) n += b.length;
     return n;
   }
 

@@ -23,9 +23,9 @@ export interface RowOptions {
   isUserCode: (file: string) => boolean;
 }
 
-/** Unfolded unless the person folded it, or it is deep or wide (a 10k-member Promise.all starts folded). */
+/** The root is unfolded; below it, deep or wide nodes start folded (a 10k-member Promise.all). */
 export function defaultExpanded(task: TaskNode, depth: number): boolean {
-  return depth < 8 && task.children.length <= 50;
+  return depth === 0 || (depth < 8 && task.children.length <= 50);
 }
 
 /** Spawned from node_modules / Node internals, or an anonymous continuation a reader would not recognise. */
