@@ -53,6 +53,8 @@ function main(): void {
     probe,
     filter: { ownFiles: ownFiles() },
     emit: (event) => writer.control({ type: 'event', event }),
+    sampler: process.env.LOOPSCOPE_SAMPLER === 'late' ? 'late' : 'always',
+    hrOffsetMs: Number(process.hrtime.bigint()) / 1e6 - now(),
   });
   watchdog.start();
   finishing = () => watchdog.finish().catch(() => undefined);

@@ -6,6 +6,7 @@
 // slows the program 7-9x, so the debugger is enabled only for the moment of a pause and disabled after.
 // The sampling profiler runs only while a block is suspected (see watchdog.ts).
 import { Session } from 'node:inspector';
+import { debugLog } from './debug-log.ts';
 
 export interface CallFrame {
   functionName: string;
@@ -18,7 +19,7 @@ export interface ProfileNode {
   children?: number[];
   positionTicks?: Array<{ line: number; ticks: number }>;
 }
-export interface Profile { nodes: ProfileNode[]; samples?: number[]; startTime: number; endTime: number }
+export interface Profile { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[]; startTime: number; endTime: number }
 
 export class MainThreadProbe {
   private readonly session = new Session();
@@ -78,8 +79,13 @@ export class MainThreadProbe {
   pause(): Promise<CallFrame[]> {
     return new Promise<CallFrame[]>((resolve, reject) => {
       this.pauseWaiter = resolve;
-      this.post('Debugger.enable')
-        .then(() => this.post('Debugger.pause'))
+      // Both requests go at once: the main thread serves them in one interrupt, so the pause is armed
+      // at the first moment the main thread listens (e.g. just after a native call returns, while still
+      // inside node's wrapper around it), not one round trip later when it has moved on.
+      debugLog('pause: enable+pause');
+      const enabled = this.post('Debugger.enable');
+      const paused = this.post('Debugger.pause');
+      Promise.all([enabled, paused])
         .catch((e) => { this.pauseWaiter = undefined; reject(e); });
     }).finally(() => {
       this.post('Debugger.disable').catch(() => undefined);

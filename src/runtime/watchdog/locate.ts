@@ -67,7 +67,10 @@ export interface SampledWitness {
 
 const META = new Set(['(root)', '(program)', '(idle)', '(garbage collector)']);
 
-export function sampledWitness(profile: Profile, filter: FrameFilter): SampledWitness | undefined {
+/** Samples taken between fromUs and toUs (the profiler's clock); all samples when absent. */
+export interface Span { fromUs: number; toUs: number }
+
+export function sampledWitness(profile: Profile, filter: FrameFilter, span?: Span): SampledWitness | undefined {
   const byId = new Map<number, ProfileNode>();
   const parent = new Map<number, number>();
   for (const n of profile.nodes) {
@@ -78,7 +81,13 @@ export function sampledWitness(profile: Profile, filter: FrameFilter): SampledWi
   const counts = new Map<number, number>();
   const leafHits = new Map<number, number>();
   let total = 0;
-  for (const leafId of profile.samples ?? []) {
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  let t = profile.startTime;
+  for (let i = 0; i < samples.length; i++) {
+    t += deltas[i] ?? 0;
+    if (span && (t < span.fromUs || t > span.toUs)) continue;
+    const leafId = samples[i]!;
     const leaf = byId.get(leafId);
     if (!leaf || META.has(leaf.callFrame.functionName)) continue;
     total++;

@@ -12,13 +12,18 @@ import { BlockDetector, type Reading } from './detector.ts';
 import type { CallFrame, MainThreadProbe, Profile } from './inspector-probe.ts';
 import { choose, framesToStack, pickLocation, sampledWitness, type FrameFilter, type PausedWitness } from './locate.ts';
 import { classifyCause } from './cause.ts';
+import { debugLog } from './debug-log.ts';
 
 export const POLL_MS = 5;
 /** How long the live report waits for the pause before it goes out without a location. */
 const LIVE_WAIT_MS = 120;
 /** How long the final report waits for evidence from a main thread that just came back. */
 const FINAL_WAIT_MS = 1000;
-const SAMPLE_INTERVAL_US = 1000;
+/** Sampling interval while a block is suspected ('late' policy) or all the time ('always'). */
+const LATE_SAMPLE_US = 1000;
+const ALWAYS_SAMPLE_US = 10_000;
+/** With the sampler always on, its profile is restarted this often so it stays small and recent. */
+const ROTATE_MS = 2000;
 /** At exit the main thread waits for us (bounded): the evidence must come fast or not at all. */
 const EXIT_WAIT_MS = 250;
 
@@ -34,6 +39,14 @@ export interface WatchdogOptions {
   emit: (ev: BlockEvent) => void;
   /** Position mapping for files the agent transformed (the task tracking's rewrite shifts columns). */
   mapPosition?: (loc: SourceLocation) => SourceLocation;
+  /**
+   * 'always': the sampler runs from the start, so it also sees blocks the inspector cannot interrupt
+   * (JSON.parse of a huge string): a profiler command sent once the block began would only be served
+   * after it. 'late': the sampler starts when the heartbeat is late (cheaper; misses those).
+   */
+  sampler: 'always' | 'late';
+  /** CLOCK_MONOTONIC (ms, the profiler's clock) minus the main thread's performance.now(). */
+  hrOffsetMs: number;
 }
 
 interface Evidence {
@@ -57,12 +70,23 @@ export class Watchdog {
     this.detector = new BlockDetector(o.thresholdMs, o.heartbeatMs);
   }
 
+  private rotateTimer: ReturnType<typeof setInterval> | undefined;
+  private armed = false;
+
   start(): void {
     this.timer = setInterval(() => this.tick(), POLL_MS);
+    if (this.o.sampler === 'always') {
+      this.startSampler();
+      this.rotateTimer = setInterval(() => {
+        if (this.current || this.armed) return;
+        void this.stopSampler().then(() => { if (!this.current) this.startSampler(); });
+      }, ROTATE_MS);
+    }
   }
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+    if (this.rotateTimer) clearInterval(this.rotateTimer);
   }
 
   /**
@@ -83,9 +107,10 @@ export class Watchdog {
     try {
       r = this.detector.poll(s[SHARED_HEARTBEAT]!, s[SHARED_BEAT_TS]!, this.o.now());
     } catch { return; }
+    if (r.kind !== 'none' && r.kind !== 'ongoing') debugLog(`reading ${JSON.stringify(r)}`);
     switch (r.kind) {
-      case 'arm': this.startSampler(); break;
-      case 'disarm': void this.stopSampler(); break;
+      case 'arm': this.armed = true; if (this.o.sampler === 'late') this.startSampler(); break;
+      case 'disarm': this.armed = false; if (this.o.sampler === 'late') void this.stopSampler(); break;
       case 'start': this.onStart(r.id, r.since, r.durationMs); break;
       case 'end': void this.onEnd(r.id, r.since, r.durationMs); break;
       default: break;
@@ -95,7 +120,7 @@ export class Watchdog {
   private startSampler(): void {
     const probe = this.o.probe;
     if (!probe || this.sampler) return;
-    this.sampler = probe.startSampler(SAMPLE_INTERVAL_US).catch(() => undefined);
+    this.sampler = probe.startSampler(this.o.sampler === 'always' ? ALWAYS_SAMPLE_US : LATE_SAMPLE_US).then(() => debugLog('sampler started'), () => undefined);
   }
 
   private async stopSampler(): Promise<Profile | undefined> {
@@ -112,7 +137,10 @@ export class Watchdog {
     const beat = s[SHARED_HEARTBEAT]!;
     const probe = this.o.probe;
     const pause = probe
-      ? probe.pause().then((frames) => ({ frames, inBlock: s[SHARED_HEARTBEAT] === beat }), () => undefined)
+      ? probe.pause().then((frames) => {
+        debugLog(`paused, in block: ${s[SHARED_HEARTBEAT] === beat}`);
+        return { frames, inBlock: s[SHARED_HEARTBEAT] === beat };
+      }, () => undefined)
       : Promise.resolve(undefined);
     // The live report: with the paused location when it comes quickly, without one otherwise
     // (the main thread is inside one native call and cannot be asked until it returns).
@@ -124,14 +152,18 @@ export class Watchdog {
     this.current = ev;
   }
 
-  private async onEnd(id: number, _since: number, durationMs: number, waitMs = FINAL_WAIT_MS): Promise<void> {
+  private async onEnd(id: number, since: number, durationMs: number, waitMs = FINAL_WAIT_MS): Promise<void> {
+    this.armed = false;
     const ev = this.current;
     if (!ev || ev.id !== id) return;
     const [p, profile] = await Promise.all([withTimeout(ev.pause, waitMs), withTimeout(this.stopSampler(), waitMs)]);
     await ev.live;
     if (this.current === ev) this.current = undefined;
+    if (this.o.sampler === 'always' && waitMs === FINAL_WAIT_MS) this.startSampler();
     const paused = p && p.inBlock ? this.pausedWitness(p.frames) : undefined;
-    const sampled = profile ? sampledWitness(profile, this.o.filter) : undefined;
+    // Only the samples taken during the block count (the profiler's clock is CLOCK_MONOTONIC in µs).
+    const span = { fromUs: (since + this.o.hrOffsetMs) * 1000, toUs: (since + durationMs + this.o.hrOffsetMs) * 1000 };
+    const sampled = profile ? sampledWitness(profile, this.o.filter, span) : undefined;
     const chosen = choose(paused, sampled, this.o.filter);
     let location = chosen.location;
     if (location && chosen.from === 'samples') location = { ...location, column: this.firstColumn(location.file, location.line) };
