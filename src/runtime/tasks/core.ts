@@ -1,0 +1,355 @@
+/* eslint-disable @typescript-eslint/no-unsafe-function-type -- patched APIs pass their arguments through untouched (arity, this) */
+// The task runtime the transformed code calls (globalThis.__loopscope.s/w/r/e/x/k/fa) and the patched
+// APIs use. Everything on the hot path (one async call = s + e, one await = w + r) is a few field
+// stores, no Map lookups, no stack capture, a coarse clock read.
+import { OP_AWAIT, OP_CANCEL, OP_MEMBER, OP_RUN, OP_SETTLE, OP_SPAWN, type TaskKind } from '../../protocol/index.ts';
+import { SHARED_CURRENT_TASK, type RecordSink } from '../contracts.ts';
+import { Recorder } from './recorder.ts';
+import { Sites, type SiteTable } from './sites.ts';
+import { Task } from './task.ts';
+
+export interface CoreOptions {
+  sink: RecordSink;
+  shared: Float64Array;
+  taskCap: number;
+  runMinMs: number;
+  /** Cheap clock for slice edges (may lag by ~1 ms). */
+  coarseNow: () => number;
+  /** Precise clock for rare events (timers, I/O). */
+  preciseNow: () => number;
+}
+
+/** Most just-returned children remembered per slice: beyond it the list restarts (pairing is best effort). */
+const JUST_RETURNED_CAP = 256;
+
+export const GROUP_ALL = 1;
+export const GROUP_ALL_SETTLED = 2;
+export const GROUP_RACE = 3;
+export const GROUP_ANY = 4;
+
+export type TaskCore = ReturnType<typeof createTaskCore>;
+
+export function createTaskCore(o: CoreOptions) {
+  const rec = new Recorder(o.sink);
+  const sites = new Sites((msg) => o.sink.control(msg));
+  const shared = o.shared;
+  const cap = o.taskCap;
+  const runMin = o.runMinMs;
+  const now = o.coarseNow;
+  const precise = o.preciseNow;
+  /** Global site ids already announced as async functions (fast path of s()). */
+  const asyncSent: Uint8Array[] = [];
+  const asyncSiteSent = (sid: number): boolean => {
+    const page = asyncSent[sid >> 12];
+    return page !== undefined && page[sid & 4095] === 1;
+  };
+  const markAsyncSent = (sid: number): void => {
+    let page = asyncSent[sid >> 12];
+    if (page === undefined) { page = new Uint8Array(4096); asyncSent[sid >> 12] = page; }
+    page[sid & 4095] = 1;
+  };
+
+  const root = new Task(0, 0, true);
+  root.first = false;
+  root.prev = root;
+  let cur: Task = root;
+  let nextId = 1;
+  let live = 0;
+  let droppedTasks = 0;
+  let enabled = true;
+  const jr: Task[] = [];
+  let jrLen = 0;
+  /** Call-site slot: set by k() right before a tracked API call, read (and cleared) by the patched API. */
+  let slotTable: SiteTable | null = null;
+  let slotIndex = 0;
+  /** Promises we can name: combinator results, wrapped API results, members paired with their task. */
+  const tagged = new WeakMap<object, Task>();
+
+  const setCurrent = (t: Task): void => { cur = t; shared[SHARED_CURRENT_TASK] = t.id; };
+
+  const newTask = (parent: Task, sid: number, kind: TaskKind, name: string | undefined, ts: number): Task => {
+    if (!enabled || live >= cap) {
+      if (enabled) droppedTasks++;
+      return new Task(parent.id, parent.id, false);
+    }
+    const t = new Task(nextId++, parent.id, true);
+    live++;
+    rec.push(OP_SPAWN, t.id, parent.id, sites.use(sid, kind, name), 0, 0, ts);
+    return t;
+  };
+
+  const pushJustReturned = (t: Task): void => {
+    if (jrLen >= JUST_RETURNED_CAP) jrLen = 0;
+    jr[jrLen++] = t;
+  };
+
+  /** Ends `t`'s current slice at `ts`. */
+  const endSlice = (t: Task, ts: number): void => {
+    const d = ts - t.start;
+    t.runs++;
+    t.runMs += d;
+    if (d >= runMin) rec.push(OP_RUN, t.id, d, 0, 0, 0, t.start);
+  };
+
+  const settle = (t: Task, rejected: boolean, ts: number): void => {
+    if (t.settled) return;
+    t.settled = true;
+    if (!t.tracked) return;
+    live--;
+    rec.push(OP_SETTLE, t.id, rejected ? 2 : 1, t.runs, t.runMs, t.awaits, ts);
+    const groups = t.groups;
+    if (groups !== null) for (let i = 0; i < groups.length; i++) memberSettled(groups[i]!, rejected, ts);
+  };
+
+  const cancel = (t: Task, code: number): void => {
+    if (t.settled) return;
+    t.settled = true;
+    if (!t.tracked) return;
+    live--;
+    rec.push(OP_CANCEL, t.id, code, 0, 0, 0, precise());
+    const groups = t.groups;
+    if (groups !== null) for (let i = 0; i < groups.length; i++) memberSettled(groups[i]!, true, precise());
+  };
+
+  /** A member of group `g` settled: the group settles as its combinator would. */
+  const memberSettled = (g: Task, rejected: boolean, ts: number): void => {
+    if (g.settled) return;
+    g.pending--;
+    switch (g.mode) {
+      case GROUP_ALL: if (rejected) settle(g, true, ts); else if (g.pending <= 0) settle(g, false, ts); break;
+      case GROUP_ALL_SETTLED: if (g.pending <= 0) settle(g, false, ts); break;
+      case GROUP_RACE: settle(g, rejected, ts); break;
+      case GROUP_ANY: if (!rejected) settle(g, false, ts); else if (g.pending <= 0) settle(g, true, ts); break;
+    }
+  };
+
+  // ---- The calls the transformed code makes ----
+
+  /** Async function entry: a new task, current from now until its first await. */
+  const s = (tbl: SiteTable, n: number): Task => {
+    const ts = now();
+    const parent = cur;
+    slotTable = null;
+    let t: Task;
+    if (!enabled || live >= cap) {
+      if (enabled) droppedTasks++;
+      t = new Task(parent.id, parent.id, false);
+    } else {
+      const b = tbl.$lsBase;
+      const sid = (b === undefined ? sites.base(tbl) : b) + n;
+      if (!asyncSiteSent(sid)) { sites.use(sid, 'async-function', undefined); markAsyncSent(sid); }
+      t = new Task(nextId++, parent.id, true);
+      live++;
+      rec.push(OP_SPAWN, t.id, parent.id, sid, 0, 0, ts);
+    }
+    t.prev = parent;
+    t.mark = jrLen;
+    t.start = ts;
+    setCurrent(t);
+    return t;
+  };
+
+  /** Before `await x`: the slice ends; returns x unchanged. */
+  const w = (t: Task, x: unknown): unknown => {
+    const ts = now();
+    slotTable = null;
+    if (t.tracked && enabled) {
+      endSlice(t, ts);
+      t.awaits++;
+      let on: Task | undefined;
+      if (typeof x === 'object' && x !== null) {
+        on = tagged.get(x);
+        if (on === undefined && jrLen > t.mark && x instanceof Promise) {
+          const c = jr[jrLen - 1]!;
+          if (c.parentId === t.id) { on = c; jrLen--; }
+        }
+      }
+      if (on !== undefined && on.tracked) rec.push(OP_AWAIT, t.id, on.id, 0, 0, 0, ts);
+    }
+    jrLen = t.mark;
+    if (t.first) { t.first = false; pushJustReturned(t); }
+    const p = t.prev!;
+    setCurrent(p);
+    return x;
+  };
+
+  /** After `await` resumes: a new slice of t begins; returns the awaited value unchanged. */
+  const r = (t: Task, v: unknown): unknown => {
+    t.start = now();
+    slotTable = null;
+    t.prev = cur;
+    t.mark = jrLen;
+    setCurrent(t);
+    return v;
+  };
+
+  /** The async function's body threw (its promise rejects). */
+  const x = (t: Task): void => { t.err = true; };
+
+  /** The async function's body finished (finally): last slice ends, the task settles. */
+  const e = (t: Task): void => {
+    const ts = now();
+    slotTable = null;
+    if (t.tracked && enabled) {
+      endSlice(t, ts);
+      settle(t, t.err, ts);
+    }
+    jrLen = t.mark;
+    if (t.first) { t.first = false; pushJustReturned(t); }
+    setCurrent(t.prev!);
+  };
+
+  /** Sets the call-site slot; returns the last argument of the call unchanged. */
+  const k = (v: unknown, tbl: SiteTable, n: number): unknown => {
+    slotTable = tbl;
+    slotIndex = n;
+    return v;
+  };
+
+  /** for await: each next()/return() of the iterator ends a slice (the loop then awaits). */
+  const fa = (t: Task, iterable: any): unknown => {
+    try {
+      if (iterable === null || iterable === undefined) return iterable;
+      const asyncGet = iterable[Symbol.asyncIterator];
+      const isAsync = asyncGet !== null && asyncGet !== undefined;
+      const get = isAsync ? asyncGet : iterable[Symbol.iterator];
+      if (typeof get !== 'function') return iterable;
+      const wrapIterator = (): any => {
+        const it = get.call(iterable);
+        if (it === null || typeof it !== 'object') return it;
+        const out: any = { next: (...a: unknown[]) => { w(t, undefined); return it.next(...a); } };
+        if (typeof it.return === 'function') out.return = (...a: unknown[]) => { w(t, undefined); return it.return(...a); };
+        if (typeof it.throw === 'function') out.throw = (...a: unknown[]) => it.throw(...a);
+        return out;
+      };
+      return isAsync ? { [Symbol.asyncIterator]: wrapIterator } : { [Symbol.iterator]: wrapIterator };
+    } catch {
+      return iterable;
+    }
+  };
+
+  // ---- What the patched APIs use ----
+
+  /** The global site id set by k() for the call being made now (0 when none), and clears the slot. */
+  const takeSite = (): number => {
+    const tbl = slotTable;
+    if (tbl === null) return 0;
+    slotTable = null;
+    const b = tbl.$lsBase;
+    return (b === undefined ? sites.base(tbl) : b) + slotIndex;
+  };
+
+  /** A task spawned by an API call (timer, I/O, then, group) from the current task. */
+  const spawn = (kind: TaskKind, name: string, sid: number): Task => newTask(cur, sid, kind, name, precise());
+
+  /** Runs a callback as task t (one slice). */
+  const run = (t: Task, fn: Function, self: unknown, args: ArrayLike<unknown>): unknown => {
+    const prev = cur;
+    const mark = jrLen;
+    t.prev = prev;
+    t.mark = mark;
+    slotTable = null;
+    t.start = precise();
+    setCurrent(t);
+    try {
+      return Reflect.apply(fn, self, args);
+    } catch (err) {
+      t.err = true;
+      throw err;
+    } finally {
+      if (t.tracked && enabled) endSlice(t, precise());
+      jrLen = mark;
+      setCurrent(prev);
+    }
+  };
+
+  /** Runs fn with `t` as the current task, recording nothing (propagation into untracked callbacks). */
+  const runAs = (t: Task, fn: Function, self: unknown, args: ArrayLike<unknown>): unknown => {
+    const prev = cur;
+    setCurrent(t);
+    try { return Reflect.apply(fn, self, args); } finally { setCurrent(prev); }
+  };
+
+  /** A combinator group over `members` (the array given to Promise.all & co.). */
+  const group = (kind: TaskKind, name: string, sid: number, mode: number, members: unknown[], then: Function): Task => {
+    const g = newTask(cur, sid, kind, name, precise());
+    if (!g.tracked) return g;
+    g.mode = mode;
+    const ts = precise();
+    // Children that just returned in this slice, oldest first, matched to untagged native promises in order.
+    let firstJr = jrLen;
+    let untagged = 0;
+    for (let i = 0; i < members.length; i++) {
+      const m = members[i];
+      if (m instanceof Promise && !tagged.has(m)) untagged++;
+    }
+    while (firstJr > cur.mark && jrLen - firstJr < untagged && jr[firstJr - 1]!.parentId === cur.id) firstJr--;
+    let pairAt = firstJr;
+    const pairedUntil = jrLen;
+    let pending = 0;
+    let resolvedNow = 0;
+    let rejectedNow = 0;
+    let firstNow = 0; // 1 resolved, 2 rejected: the first member (in order) already settled, for race
+    const known = (rejected: boolean): void => {
+      if (rejected) rejectedNow++; else resolvedNow++;
+      if (firstNow === 0) firstNow = rejected ? 2 : 1;
+    };
+    for (let i = 0; i < members.length; i++) {
+      const m = members[i];
+      let mt: Task | undefined;
+      if (m !== null && (typeof m === 'object' || typeof m === 'function')) {
+        mt = tagged.get(m as object);
+        if (mt === undefined && m instanceof Promise && pairAt < pairedUntil) {
+          mt = jr[pairAt++]!;
+          tagged.set(m, mt);
+        }
+      }
+      if (mt !== undefined && mt.tracked) {
+        rec.push(OP_MEMBER, g.id, mt.id, 0, 0, 0, ts);
+        if (mt.settled) { known(mt.err); continue; }
+        pending++;
+        (mt.groups ??= []).push(g);
+        continue;
+      }
+      if (m instanceof Promise) {
+        // A promise we cannot name: watch it directly (the combinator already marked it handled, so a
+        // reaction of ours changes nothing the program can see).
+        pending++;
+        then.call(m, () => memberSettled(g, false, precise()), () => memberSettled(g, true, precise()));
+        continue;
+      }
+      known(false); // a plain value (or a thenable we do not follow): counts as resolved
+    }
+    jrLen = firstJr;
+    g.pending = pending;
+    switch (mode) {
+      case GROUP_ALL: if (rejectedNow > 0) settle(g, true, ts); else if (pending === 0) settle(g, false, ts); break;
+      case GROUP_ALL_SETTLED: if (pending === 0) settle(g, false, ts); break;
+      case GROUP_RACE: if (firstNow !== 0) settle(g, firstNow === 2, ts); break;
+      case GROUP_ANY: if (resolvedNow > 0) settle(g, false, ts); else if (pending === 0) settle(g, true, ts); break;
+    }
+    return g;
+  };
+
+  const tag = (p: object, t: Task): void => { tagged.set(p, t); };
+  const current = (): Task => cur;
+
+  return {
+    // transformed code
+    s, w, r, x, e, k, fa,
+    R: root,
+    // patches
+    takeSite, spawn, run, runAs, group, settle, cancel, tag, current, precise,
+    get enabled() { return enabled; },
+    disable(): void { enabled = false; },
+    flush(): void {
+      rec.flush();
+      if (droppedTasks > 0) {
+        const n = droppedTasks;
+        droppedTasks = 0;
+        try { o.sink.dropped(n, `task cap (${cap} live tasks) reached`); } catch { /* never throws */ }
+      }
+    },
+    stats: () => ({ live, nextId }),
+  };
+}

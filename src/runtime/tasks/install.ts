@@ -1,0 +1,79 @@
+// Entry of task tracking (called by agent.ts on the main thread in 'tree' mode): puts the runtime the
+// transformed code calls on globalThis.__loopscope, patches the task-spawning APIs, and hooks module
+// loading (CJS _compile, ESM module.register) so the user's files are transformed as they load.
+import type { AgentConfig } from '../../protocol/index.ts';
+import type { InstallTaskTracking, RecordSink, TaskTracking } from '../contracts.ts';
+import { RUNTIME_GLOBAL } from '../transform/names.ts';
+import { builtin } from './builtin.ts';
+import { installCjsHook } from './cjs-hook.ts';
+import { startCoarseClock } from './clock.ts';
+import { createTaskCore } from './core.ts';
+import { patchFs } from './patch-fs.ts';
+import { patchPromise } from './patch-promise.ts';
+import { patchTimers } from './patch-timers.ts';
+import { createTransformHost } from './transform-host.ts';
+
+export interface InstallOptions {
+  /** Directory holding esm-hooks.mjs (and the agent itself, never transformed). Default: found next to this file. */
+  runtimeDir?: string;
+  /** Register the ESM load hook (default true). */
+  esm?: boolean;
+}
+
+export const installTaskTracking: InstallTaskTracking = (config, sink, shared) => installWith(config, sink, shared, {});
+
+export function installWith(config: AgentConfig, sink: RecordSink, shared: Float64Array, opts: InstallOptions): TaskTracking | undefined {
+  const g = globalThis as any;
+  if (g[RUNTIME_GLOBAL] !== undefined) return undefined; // installed already (the agent loaded twice)
+  let clock: ReturnType<typeof startCoarseClock> | undefined;
+  try {
+    const perf = builtin('perf_hooks').performance as { now(): number };
+    clock = startCoarseClock();
+    const core = createTaskCore({
+      sink, shared, taskCap: Math.max(1, config.taskCap), runMinMs: config.runMinMs,
+      coarseNow: clock.now, preciseNow: clock.now,
+    });
+    const runtimeDir = opts.runtimeDir ?? findRuntimeDir();
+    const host = createTransformHost({ includeNodeModules: config.includeNodeModules, ownDir: runtimeDir ?? '' });
+    const api = {
+      s: core.s, w: core.w, r: core.r, x: core.x, e: core.e, k: core.k, fa: core.fa, R: core.R,
+      /** Original position of a (1-based) position in a transformed file: lines never move, columns map back. */
+      mapPosition(file: string, line: number, column: number): { file: string; line: number; column: number } {
+        try { return { file, line, column: host.mapper.mapColumn(file, line, column) }; } catch { return { file, line, column }; }
+      },
+      now: () => perf.now(),
+    };
+    Object.defineProperty(g, RUNTIME_GLOBAL, { value: api, enumerable: false, writable: false, configurable: true });
+    try {
+      const origThen = patchPromise(core);
+      patchTimers(core, origThen);
+      patchFs(core, origThen);
+      try { builtin('module').syncBuiltinESMExports?.(); } catch { /* named ESM imports of builtins keep the originals */ }
+      installCjsHook(host);
+      if (opts.esm !== false && runtimeDir) registerEsmHooks(runtimeDir, config.includeNodeModules);
+    } catch {
+      core.disable(); // the transformed code keeps working; nothing more is recorded
+    }
+    return { flush: () => { try { core.flush(); } catch { /* never throws */ } } };
+  } catch {
+    clock?.stop();
+    return undefined;
+  }
+}
+
+/** dist/runtime when bundled (esm-hooks.mjs next to agent.cjs); the built dist/runtime when run from source. */
+function findRuntimeDir(): string | undefined {
+  const fs = builtin('fs');
+  const path = builtin('path');
+  for (const dir of [__dirname, path.resolve(__dirname, '../../../dist/runtime')]) {
+    if (fs.existsSync(path.join(dir, 'esm-hooks.mjs'))) return dir;
+  }
+  return undefined;
+}
+
+function registerEsmHooks(runtimeDir: string, includeNodeModules: boolean): void {
+  const mod = builtin('module');
+  if (typeof mod.register !== 'function') return;
+  const url = builtin('url').pathToFileURL(builtin('path').join(runtimeDir, 'esm-hooks.mjs')).href;
+  mod.register(url, { data: { includeNodeModules, ownDir: runtimeDir } });
+}

@@ -1,0 +1,78 @@
+/* eslint-disable prefer-rest-params, @typescript-eslint/no-unsafe-function-type -- patched APIs pass their arguments through untouched (arity, this) */
+// setTimeout / setInterval / setImmediate (+ clear*) and timers/promises as tasks. The originals are
+// captured before patching so the agent's own timers (originals.ts) are never recorded.
+import type { TaskKind } from '../../protocol/index.ts';
+import type { TaskCore } from './core.ts';
+import { builtin } from './builtin.ts';
+import { disguise, isAbortError, replaceMethod } from './disguise.ts';
+import { followPromise } from './follow.ts';
+import type { Task } from './task.ts';
+
+const CANCEL_CLEAR_TIMEOUT = 0;
+const CANCEL_CLEAR_INTERVAL = 1;
+const CANCEL_CLEAR_IMMEDIATE = 2;
+
+export function patchTimers(core: TaskCore, origThen: Function): void {
+  const byHandle = new WeakMap<object, Task>();
+  const g = globalThis as any;
+  const timersMod = builtin('timers');
+
+  const makeSchedule = (original: Function, kind: TaskKind, name: string, repeat: boolean): Function =>
+    function (this: unknown, callback: unknown) {
+      if (typeof callback !== 'function' || !core.enabled) return Reflect.apply(original, this, arguments);
+      let t: Task;
+      try { t = core.spawn(kind, name, core.takeSite()); } catch { return Reflect.apply(original, this, arguments); }
+      const wrapped = function (this: unknown) {
+        if (repeat) return core.run(t, callback, this, arguments);
+        try {
+          return core.run(t, callback, this, arguments);
+        } finally {
+          core.settle(t, t.err, core.precise());
+        }
+      };
+      const args = Array.prototype.slice.call(arguments);
+      args[0] = wrapped;
+      const handle = Reflect.apply(original, this, args);
+      if (handle !== null && typeof handle === 'object') byHandle.set(handle, t);
+      return handle;
+    };
+
+  const makeClear = (original: Function, code: number): Function =>
+    function (this: unknown, handle: unknown) {
+      if (handle !== null && typeof handle === 'object') {
+        const t = byHandle.get(handle);
+        if (t !== undefined && !t.settled) { try { core.cancel(t, code); } catch { /* never into the user */ } }
+      }
+      return Reflect.apply(original, this, arguments);
+    };
+
+  const pairs: [string, (o: Function) => Function][] = [
+    ['setTimeout', (o) => makeSchedule(o, 'timeout', 'setTimeout callback', false)],
+    ['setInterval', (o) => makeSchedule(o, 'interval', 'setInterval callback', true)],
+    ['setImmediate', (o) => makeSchedule(o, 'immediate', 'setImmediate callback', false)],
+    ['clearTimeout', (o) => makeClear(o, CANCEL_CLEAR_TIMEOUT)],
+    ['clearInterval', (o) => makeClear(o, CANCEL_CLEAR_INTERVAL)],
+    ['clearImmediate', (o) => makeClear(o, CANCEL_CLEAR_IMMEDIATE)],
+  ];
+  for (const [key, make] of pairs) {
+    const original = g[key];
+    if (typeof original !== 'function') continue;
+    const patched = disguise(make(original), original);
+    g[key] = patched;
+    // node:timers exports the same functions as the globals.
+    if (timersMod[key] === original) { try { timersMod[key] = patched; } catch { /* read-only in some builds */ } }
+  }
+
+  // timers/promises: the promise is the task; aborted through its signal = cancelled 'abort'.
+  const tp = builtin('timers/promises');
+  const promiseTimer = (key: string, kind: TaskKind, name: string): void => {
+    replaceMethod(tp, key, (original) => function (this: unknown) {
+      if (!core.enabled) return Reflect.apply(original, this, arguments);
+      const t = core.spawn(kind, name, core.takeSite());
+      const p = Reflect.apply(original, this, arguments);
+      return followPromise(core, origThen, t, p, isAbortError);
+    });
+  };
+  promiseTimer('setTimeout', 'timeout', 'timers/promises.setTimeout');
+  promiseTimer('setImmediate', 'immediate', 'timers/promises.setImmediate');
+}

@@ -1,0 +1,130 @@
+// Task tracking end to end in a child process: a stand-in agent (test/fixtures/tasks/harness-entry.ts,
+// bundled like the real one) installs tracking, runs a fixture, and decodes its wire frames at exit.
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import * as esbuild from 'esbuild';
+import type { TraceEvent, SpawnEvent } from '../../src/protocol/index.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const fixtures = path.join(root, 'test/fixtures/tasks');
+let dir = '';
+
+before(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'ls-tasks-'));
+  const node = { bundle: true, platform: 'node' as const, target: 'node20', logLevel: 'error' as const };
+  await esbuild.build({ ...node, entryPoints: [path.join(fixtures, 'harness-entry.ts')], outfile: path.join(dir, 'harness.cjs'), format: 'cjs' });
+  await esbuild.build({ ...node, entryPoints: [path.join(root, 'src/runtime/esm-hooks.ts')], outfile: path.join(dir, 'esm-hooks.mjs'), format: 'esm' });
+});
+after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+
+interface Run { stdout: string; stderr: string; status: number | null; events: TraceEvent[]; installed: boolean }
+
+function run(fixture: string, opts: { agent?: boolean; config?: object } = {}): Run {
+  const out = path.join(dir, `out-${Math.random().toString(36).slice(2)}.json`);
+  const args = opts.agent === false ? [] : ['--require', path.join(dir, 'harness.cjs')];
+  const r = spawnSync(process.execPath, [...args, path.join(fixtures, fixture)], {
+    encoding: 'utf8', timeout: 20_000,
+    env: { ...process.env, NODE_OPTIONS: '', LS_OUT: out, LS_RUNTIME_DIR: dir, LS_CONFIG: JSON.stringify(opts.config ?? {}) },
+  });
+  if (opts.agent === false) return { stdout: r.stdout, stderr: r.stderr, status: r.status, events: [], installed: false };
+  const data = JSON.parse(readFileSync(out, 'utf8')) as { installed: boolean; events: TraceEvent[] };
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status, events: data.events, installed: data.installed };
+}
+
+const spawns = (evs: TraceEvent[]): SpawnEvent[] => evs.filter((e): e is SpawnEvent => e.type === 'spawn');
+const byName = (evs: TraceEvent[], name: string): SpawnEvent => {
+  const found = spawns(evs).filter((s) => s.name === name);
+  assert.equal(found.length, 1, `expected one task named ${name}, got ${found.length}: ${spawns(evs).map((s) => s.name).join(', ')}`);
+  return found[0]!;
+};
+const settleOf = (evs: TraceEvent[], id: number) => evs.find((e) => (e.type === 'settle' || e.type === 'cancel') && e.id === id);
+
+test('nested fan-out: names, parents, sites, awaits and the Promise.all group', () => {
+  const r = run('dashboard.js');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, '{"orders":[1,2],"user":{"name":"ada"}}\n');
+  const ev = r.events;
+  const main = byName(ev, 'main');
+  const dash = byName(ev, 'loadDashboard');
+  const orders = byName(ev, 'fetchOrders');
+  const user = byName(ev, 'fetchUser');
+  const all = byName(ev, 'Promise.all');
+  assert.equal(main.parentId, 0);
+  assert.equal(dash.parentId, main.id);
+  assert.equal(orders.parentId, dash.id);
+  assert.equal(user.parentId, dash.id);
+  assert.equal(all.parentId, dash.id);
+  assert.equal(all.kind, 'promise-all');
+  const file = path.join(fixtures, 'dashboard.js');
+  assert.deepEqual(dash.site, { file, line: 14, column: 1, function: 'loadDashboard' });
+  assert.deepEqual({ ...all.site, file: undefined }, { file: undefined, line: 15, column: 40, function: 'loadDashboard' });
+  const group = ev.find((e) => e.type === 'group' && e.id === all.id);
+  assert.ok(group && group.type === 'group');
+  assert.deepEqual(group.members, [orders.id, user.id]);
+  const awaits = ev.filter((e) => e.type === 'await');
+  assert.ok(awaits.some((a) => a.type === 'await' && a.id === main.id && a.on === dash.id), 'main awaits loadDashboard');
+  assert.ok(awaits.some((a) => a.type === 'await' && a.id === dash.id && a.on === all.id), 'loadDashboard awaits the group');
+  const timers = spawns(ev).filter((s) => s.name === 'timers/promises.setTimeout');
+  assert.deepEqual(timers.map((t) => t.parentId).sort(), [orders.id, user.id].sort());
+  assert.ok(awaits.some((a) => a.type === 'await' && a.id === orders.id && a.on === timers.find((t) => t.parentId === orders.id)!.id));
+  for (const t of [main, dash, orders, user, all, ...timers]) {
+    const s = settleOf(ev, t.id);
+    assert.ok(s && s.type === 'settle' && s.state === 'resolved', `${t.name} resolved`);
+  }
+  const dashSettle = settleOf(ev, dash.id);
+  assert.ok(dashSettle?.type === 'settle' && dashSettle.awaits === 1 && dashSettle.runs === 2);
+});
+
+test('timers: run, cleared (clearTimeout/clearInterval), immediate, fs callback', () => {
+  const r = run('timers.js');
+  assert.equal(r.status, 0, r.stderr);
+  const ev = r.events;
+  const timeouts = spawns(ev).filter((s) => s.kind === 'timeout');
+  assert.equal(timeouts.length, 2);
+  const [ran, never] = timeouts;
+  assert.equal(settleOf(ev, ran!.id)?.type, 'settle');
+  const c = settleOf(ev, never!.id);
+  assert.ok(c?.type === 'cancel' && c.reason === 'clearTimeout');
+  assert.equal(ran!.site?.line, 7);
+  const iv = byName(ev, 'setInterval callback');
+  assert.equal(ev.filter((e) => e.type === 'run' && e.id === iv.id).length, 2);
+  const ivEnd = settleOf(ev, iv.id);
+  assert.ok(ivEnd?.type === 'cancel' && ivEnd.reason === 'clearInterval');
+  const imm = byName(ev, 'setImmediate callback');
+  const read = byName(ev, 'fs.readFile');
+  assert.equal(read.parentId, imm.id, 'the read was spawned by the immediate callback');
+  assert.equal(read.kind, 'io');
+  assert.deepEqual([read.site?.line, read.site?.column], [13, 6]);
+});
+
+test('ESM entry: Promise.race with a timeout, AbortController cancellation', () => {
+  const r = run('race-abort.mjs');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'timeout AbortError\n');
+  const ev = r.events;
+  const race = byName(ev, 'Promise.race');
+  const wt = byName(ev, 'withTimeout');
+  assert.equal(race.parentId, wt.id);
+  const slow = byName(ev, 'slowQuery');
+  const group = ev.find((e) => e.type === 'group' && e.id === race.id);
+  assert.ok(group?.type === 'group' && group.members.includes(slow.id) && group.members.length === 2);
+  const canc = byName(ev, 'cancellable');
+  const sleeps = spawns(ev).filter((s) => s.name === 'timers/promises.setTimeout' && s.parentId === canc.id);
+  assert.equal(sleeps.length, 1);
+  const c = settleOf(ev, sleeps[0]!.id);
+  assert.ok(c?.type === 'cancel' && c.reason === 'abort', JSON.stringify(c));
+  assert.ok(ev.some((e) => e.type === 'await' && e.id === 0 && e.on === wt.id), 'top-level await on withTimeout from the root');
+});
+
+for (const fixture of ['dashboard.js', 'timers.js', 'race-abort.mjs']) {
+  test(`behaviour preserved: ${fixture} prints and exits the same with and without tracking`, () => {
+    const a = run(fixture, { agent: false });
+    const b = run(fixture);
+    assert.equal(b.installed, true);
+    assert.deepEqual([b.stdout, b.stderr, b.status], [a.stdout, a.stderr, a.status]);
+  });
+}
