@@ -40,7 +40,7 @@ export function formatReport(meta, results) {
   const line = (r) => r.map((cell, c) => (c === 2 || c === 3 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd();
   const out = [];
   out.push(`Loopscope overhead benchmark — ${meta.finished}`);
-  out.push(`git: ${meta.git || '?'} | node ${meta.node} | ${meta.cpus} CPUs, load ${meta.loadavg.map((l) => l.toFixed(2)).join(' ')} | ${meta.runs} alternating runs per mode, medians`);
+  out.push(`git: ${meta.git || '?'} | node ${meta.node} | ${meta.cpus} CPUs, load ${meta.loadavg.map((l) => l.toFixed(2)).join(' ')} | ${meta.runs} alternating runs per mode, medians${meta.nice !== undefined ? ` | nice ${meta.nice}` : ''}`);
   out.push(`ratio = how many times worse than baseline: time/baseline for (a),(b); baseline rps/rps for (c) (throughput loss)`);
   out.push(`reproduce: ${meta.command}`);
   for (const n of meta.notes) out.push(`note: ${n}`);
