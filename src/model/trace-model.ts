@@ -28,7 +28,7 @@ export class TraceModel {
   /** Blocks by id, live and final reports merged (the latest wins). Insertion order = order first seen = time order. */
   readonly blocks = new Map<number, Block>();
   readonly info: ModelSnapshotInfo = {
-    dropped: 0, dropsByReason: {}, endTs: 0, events: 0, orphanEvents: 0,
+    dropped: 0, dropsByReason: {}, endTs: 0, events: 0, orphanEvents: 0, invalidEvents: 0,
     counts: { pending: 0, resolved: 0, rejected: 0, cancelled: 0 },
   };
   /** Bumps on every apply() so a view can tell that it must redraw. */
@@ -47,7 +47,10 @@ export class TraceModel {
 
   /** Applies a batch of events (in the order the process emitted them). Never throws on odd input: it skips it. */
   apply(events: readonly TraceEvent[]): void {
-    for (let i = 0; i < events.length; i++) this.applyOne(events[i]);
+    for (let i = 0; i < events.length; i++) {
+      // A malformed event from an unvalidated source costs that event, never the view.
+      try { this.applyOne(events[i]); } catch { this.info.invalidEvents++; }
+    }
     this.info.events += events.length;
     this.version++;
   }

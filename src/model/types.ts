@@ -54,4 +54,6 @@ export interface ModelSnapshotInfo {
   events: number;
   /** Events that named a task never spawned (dropped by the agent's cap, or a damaged trace); they are skipped. */
   orphanEvents: number;
+  /** Events that could not be applied at all (malformed: only possible from an unvalidated source). */
+  invalidEvents: number;
 }

@@ -190,3 +190,13 @@ test('a final report that only saw the caller keeps the deeper line the live rep
   assert.equal(m.blocks.get(1)!.final, true);
   assert.equal(m.blocks.get(2)!.location!.function, 'render');
 });
+
+test('a malformed event from an unvalidated source is counted and skipped; the rest still applies', () => {
+  const m = new TraceModel();
+  m.apply([
+    { type: 'group', ts: 1, id: 0, members: null } as never,
+    { type: 'spawn', ts: 2, id: 1, parentId: 0, kind: 'timeout', name: 'setTimeout' },
+  ]);
+  assert.equal(m.info.invalidEvents, 1);
+  assert.equal(m.tasks.size, 2);
+});
