@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import * as esbuild from 'esbuild';
 import type { TraceEvent, SpawnEvent } from '../../src/protocol/index.ts';
 
-const root = path.resolve(import.meta.dirname, '../..');
+const root = path.resolve(__dirname, '../..');
 const fixtures = path.join(root, 'test/fixtures/tasks');
 let dir = '';
 
