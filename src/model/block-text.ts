@@ -80,12 +80,12 @@ export function renderBlockingSummary(model: TraceModel, opts: BlockingSummaryOp
       blockFunction(b) ?? '(anonymous)',
       loc ? formatLocation(loc, opts.cwd) : '(unknown line)',
       'in ' + (task ? taskLabel(task) + (task.site ? ` (${formatLocation(task.site, opts.cwd, false)})` : '') : 'main module'),
-    ];
+    ].map((cell) => safeLine(cell, 300)); // cleaned before measuring, so the columns line up
   });
   const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c].length)));
-  const lines = rows.map((r) => safeLine('  ' + [
+  const lines = rows.map((r) => '  ' + [
     r[0].padStart(widths[0]), r[1].padEnd(widths[1]), r[2].padEnd(widths[2]), r[3].padEnd(widths[3]), r[4],
-  ].join('  ')));
+  ].join('  '));
   const total = blocks.length === 1 ? '1 block' : `${blocks.length} blocks`;
   const head = `${total} of the event loop${over}, longest first:`;
   if (blocks.length > max) lines.push(`  … ${blocks.length - max} more`);

@@ -154,3 +154,15 @@ test('the tree says how the program ended and what the agent dropped', () => {
   const text = renderTaskTree(new TraceModel(new TraceBuilder().drop(120, 'task cap').exit().events));
   assert.match(text, /\(the agent dropped 120 events to stay within its memory caps: 120 task cap\)\n$/);
 });
+
+test('the blocking summary keeps columns aligned with hostile names and cuts long lists', () => {
+  const b = new TraceBuilder();
+  for (let i = 1; i <= 25; i++) b.block({ id: i, durationMs: 50 + i, location: at(i, 1, i === 25 ? 'a\u001b[2Jb' : `f${i}`) });
+  const lines = renderBlockingSummary(new TraceModel(b.events), { max: 20 }).trimEnd().split('\n');
+  assert.equal(lines.length, 22);
+  assert.ok(!lines.join('\n').includes('\u001b'));
+  assert.match(lines[1], /^ {2}75 ms {2}callback {2}a\\x1b\[2Jb {2}/);
+  const locColumn = lines[1].indexOf('/home/');
+  for (const l of lines.slice(1, 21)) assert.equal(l.indexOf('/home/'), locColumn, l);
+  assert.equal(lines[21], '  … 5 more');
+});
