@@ -1,12 +1,13 @@
 // `loopscope report <trace>`: the tree and blocking summary of a recorded run, on stdout (they are
 // what was asked for). Problems with the file go to stderr, and whatever was readable is still shown.
+import * as path from 'node:path';
 import { renderBlockingSummary, renderTaskTree, TraceModel } from '../model/index.ts';
 import type { ReportArgs } from './args.ts';
-import { EXIT_LOOPSCOPE_ERROR } from './exit-status.ts';
+import { EXIT_LOOPSCOPE_ERROR, exitStatus } from './exit-status.ts';
+import { HtmlReportError, writeHtmlReport } from './html-report.ts';
 import type { Output } from './output.ts';
 import { readTrace, TraceReadError } from './read-trace.ts';
 import { exitNote } from './run-command.ts';
-import { exitStatus } from './exit-status.ts';
 
 export async function reportCommand(args: ReportArgs, out: Output): Promise<number> {
   let read;
@@ -27,8 +28,14 @@ export async function reportCommand(args: ReportArgs, out: Output): Promise<numb
   if (exit) text.push(exitNote(exit, exitStatus(exit.code, exit.signal)).replace(/^loopscope: /, ''));
   process.stdout.write(text.map((t) => (t.endsWith('\n') ? t : t + '\n')).join('\n'));
   if (args.html) {
-    out.error('--html: the HTML report is not part of this build yet');
-    return EXIT_LOOPSCOPE_ERROR;
+    try {
+      writeHtmlReport(events, args.html, { title: `Loopscope: ${path.basename(args.trace)}` });
+    } catch (err) {
+      if (!(err instanceof HtmlReportError) && !(err as NodeJS.ErrnoException).code) throw err;
+      out.error(`--html ${args.html}: ${(err as Error).message}`);
+      return EXIT_LOOPSCOPE_ERROR;
+    }
+    out.info(`loopscope: wrote ${args.html} (a standalone page: open it in a browser)`);
   }
   return 0;
 }

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import type { Summary } from '../../src/protocol/index.ts';
 import { cli, fixture } from './cli-helpers.ts';
+import { blockRows, launchChromium, problemsOf, ReportPages } from './webview-harness.ts';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'loopscope-cli-test-'));
 
@@ -110,4 +111,33 @@ test('export --chrome writes Chrome Trace Event JSON with the run\'s slices and 
   }
   const blocks = doc.traceEvents.filter((e) => e.ph === 'X' && Number(e.dur) >= 150_000);
   assert.ok(blocks.length >= 1, 'the 200 ms block is a complete event of ≥ 150 000 µs');
+});
+
+test('`report --html` writes a page that shows the run in Chromium', async () => {
+  const trace = path.join(tmp, 'for-html.ndjson');
+  await cli(['run', '--quiet', '--trace', trace, fixture('blocking.js')]);
+  const html = path.join(tmp, 'report.html');
+  const r = await cli(['report', trace, '--html', html]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /wrote .*report\.html/);
+  const browser = await launchChromium();
+  const pages = new ReportPages(browser);
+  try {
+    const page = await pages.openFile(html);
+    assert.deepEqual(problemsOf(page), []);
+    const rows = await blockRows(page);
+    assert.ok(rows.some((b) => /spin/.test(b.text) && /blocking\.js:6/.test(b.text)), JSON.stringify(rows));
+  } finally {
+    await browser.close();
+    pages.close();
+  }
+});
+
+test('`report --html` into a folder that does not exist: a clear error, exit code 2, the text report still printed', async () => {
+  const trace = path.join(tmp, 'for-html-2.ndjson');
+  await cli(['run', '--quiet', '--trace', trace, fixture('exit5.js')]);
+  const r = await cli(['report', trace, '--html', path.join(tmp, 'no', 'such', 'dir', 'r.html')]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /loopscope: --html .*r\.html: .*no such file or directory/i);
+  assert.match(r.stdout, /the program exited with code 5/);
 });
