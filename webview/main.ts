@@ -11,7 +11,8 @@ function start(): void {
   const bridge = createBridge();
   const app = new App(root, bridge);
   (window as unknown as { loopscope: App }).loopscope = app; // for tests, benchmarks and the console
-  const inline = inlineTraceText();
+  // In VS Code the host is the only source of data (it owns the state).
+  const inline = bridge.inVsCode ? undefined : inlineTraceText();
   if (inline !== undefined) {
     const parsed = parseInlineTrace(inline);
     if (parsed.ok) app.loadStandalone(parsed.value.title, parsed.value.events);

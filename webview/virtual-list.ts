@@ -54,7 +54,11 @@ export class VirtualList {
     }
     for (let i = 0; i < this.pool.length; i++) {
       const r = this.pool[i];
-      if (i >= need) { r.style.display = 'none'; continue; }
+      if (i >= need) {
+        // Spare rows keep nothing: no stale names, nothing a query or screen reader could find.
+        if (r.style.display !== 'none') { r.style.display = 'none'; r.textContent = ''; r.removeAttribute('role'); r.removeAttribute('id'); delete r.dataset.key; delete r.dataset.id; }
+        continue;
+      }
       r.style.display = '';
       r.style.transform = `translateY(${(first + i) * h}px)`;
       this.o.renderRow(r, first + i);

@@ -49,8 +49,9 @@ export function problemsOf(page: Page): string[] { return (page as Page & { prob
 /** Waits until the view has applied every queued event and drawn (two animation frames). */
 export async function settle(page: Page): Promise<void> {
   await page.waitForFunction(() => {
-    const app = (window as unknown as { loopscope?: { store: { queued: number } } }).loopscope;
-    return app !== undefined && app.store.queued === 0;
+    // (before the app starts, window.loopscope is the <div id="loopscope">)
+    const app = (window as unknown as { loopscope?: { store?: { queued: number } } }).loopscope;
+    return app?.store !== undefined && app.store.queued === 0;
   });
   await page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
 }

@@ -1,0 +1,74 @@
+// The view inside VS Code: acquireVsCodeApi() exists, so it talks to the host by messages (ready,
+// select-task, open-location) and keeps its UI state (selection, folds) through getState/setState,
+// so a panel that was hidden and revived comes back as the person left it.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { dashboardTrace } from './webview-traces.ts';
+import { launchChromium, ReportPages, settle, treeRows, problemsOf } from './webview-harness.ts';
+
+let browser: Browser;
+let pages: ReportPages;
+before(async () => { browser = await launchChromium(); pages = new ReportPages(browser); });
+after(async () => { await browser?.close(); pages?.close(); });
+
+/** Opens the page with a stand-in for VS Code's webview API that records what the view sends. */
+async function openInFakeVsCode(savedState: unknown): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  (page as Page & { problems: string[] }).problems = problems;
+  // A string, not a function: the test runner's transpiler would add helpers the page does not have.
+  await page.addInitScript(`(() => {
+    window.sent = []; window.state = ${JSON.stringify(savedState ?? null)};
+    window.acquireVsCodeApi = () => ({ postMessage: (m) => window.sent.push(m), getState: () => window.state, setState: (s) => { window.state = s; } });
+  })();`);
+  // The report page minus its inline data: in VS Code the data only comes from the host.
+  const file = await pages.open([], {});
+  const url = file.url();
+  await file.close();
+  await page.goto(url);
+  await settle(page);
+  return page;
+}
+
+const sent = (page: Page) => page.evaluate(() => (window as unknown as { sent: { type: string }[] }).sent);
+const host = async (page: Page, m: unknown) => { await page.evaluate((msg) => window.postMessage(msg, '*'), m); await page.waitForTimeout(30); await settle(page); };
+
+describe('in VS Code', () => {
+  it('says ready, reports selection and asks the host to open locations', async () => {
+    const page = await openInFakeVsCode(undefined);
+    assert.deepEqual((await sent(page))[0], { type: 'ready', version: 1 });
+    await host(page, { type: 'hello', version: 1, theme: 'dark' });
+    assert.equal(await page.evaluate(() => document.body.dataset.theme), 'dark');
+    await host(page, { type: 'snapshot', runId: 'r1', title: 'server.js', live: false, events: dashboardTrace() });
+    await page.locator('[role=treeitem]', { has: page.locator('.name', { hasText: /^fetchPosts$/ }) }).click();
+    await settle(page);
+    assert.deepEqual((await sent(page)).at(-1), { type: 'select-task', taskId: 3 });
+    await page.locator('.blocks [role=option]', { hasText: 'renderMarkdown' }).dblclick();
+    const open = (await sent(page)).filter((m) => m.type === 'open-location').at(-1) as unknown as { location: { file: string; line: number } };
+    assert.equal(open.location.file, '/home/dev/app/posts.js');
+    assert.equal(open.location.line, 42);
+    assert.equal(await page.textContent('.location-out'), '', 'the editor opens it; no text fallback');
+    assert.deepEqual(problemsOf(page), []);
+  });
+
+  it('restores selection and folds from the saved state when the panel is revived', async () => {
+    const first = await openInFakeVsCode(undefined);
+    await host(first, { type: 'snapshot', runId: 'r1', title: 'server.js', live: false, events: dashboardTrace() });
+    await first.locator('[role=treeitem]', { has: first.locator('.name', { hasText: /^withTimeout$/ }) }).locator('.twistie').click();
+    await first.locator('[role=treeitem]', { has: first.locator('.name', { hasText: /^heartbeat$/ }) }).click();
+    await first.waitForFunction(() => { const s = (window as unknown as { state?: { selectedTask?: number } }).state; return s?.selectedTask === 21; });
+    const saved = await first.evaluate(() => (window as unknown as { state: unknown }).state);
+    await first.close();
+
+    const revived = await openInFakeVsCode(saved);
+    await host(revived, { type: 'snapshot', runId: 'r1', title: 'server.js', live: false, events: dashboardTrace() });
+    const rows = await treeRows(revived);
+    assert.deepEqual(rows.filter((r) => r.selected).map((r) => r.name), ['heartbeat']);
+    assert.equal(rows.find((r) => r.name === 'withTimeout')?.expanded, 'false');
+    // Another run starts fresh.
+    await host(revived, { type: 'snapshot', runId: 'r2', title: 'server.js', live: false, events: dashboardTrace() });
+    assert.deepEqual((await treeRows(revived)).filter((r) => r.selected), []);
+  });
+});
