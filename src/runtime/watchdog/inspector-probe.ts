@@ -92,6 +92,18 @@ export class MainThreadProbe {
     });
   }
 
+  /**
+   * Stops the profiler and starts it again in one go (both requests are served in the same interrupt),
+   * so no stretch of the main thread goes unsampled between two profiles.
+   */
+  async restartSampler(): Promise<Profile | undefined> {
+    if (!this.profiling) return undefined;
+    const stopped = this.post<{ profile: Profile }>('Profiler.stop');
+    const started = this.post('Profiler.start');
+    const [res] = await Promise.all([stopped, started]);
+    return res.profile;
+  }
+
   /** The full source of a script, to read inline source maps. */
   async scriptSource(scriptId: string): Promise<string | undefined> {
     try {

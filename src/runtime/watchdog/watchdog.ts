@@ -79,7 +79,7 @@ export class Watchdog {
       this.startSampler();
       this.rotateTimer = setInterval(() => {
         if (this.current || this.armed) return;
-        void this.stopSampler().then(() => { if (!this.current) this.startSampler(); });
+        void this.restartSampler();
       }, ROTATE_MS);
     }
   }
@@ -123,6 +123,13 @@ export class Watchdog {
     this.sampler = probe.startSampler(this.o.sampler === 'always' ? ALWAYS_SAMPLE_US : LATE_SAMPLE_US).then(() => debugLog('sampler started'), () => undefined);
   }
 
+  private async restartSampler(): Promise<Profile | undefined> {
+    const probe = this.o.probe;
+    if (!probe || !this.sampler) return undefined;
+    await this.sampler;
+    return probe.restartSampler().catch(() => undefined);
+  }
+
   private async stopSampler(): Promise<Profile | undefined> {
     const probe = this.o.probe;
     if (!probe || !this.sampler) return undefined;
@@ -156,15 +163,17 @@ export class Watchdog {
     this.armed = false;
     const ev = this.current;
     if (!ev || ev.id !== id) return;
-    const [p, profile] = await Promise.all([withTimeout(ev.pause, waitMs), withTimeout(this.stopSampler(), waitMs)]);
+    // 'always': restart at once (no unsampled gap); 'late': the sampler was only for this block.
+    const sampling = this.o.sampler === 'always' ? this.restartSampler() : this.stopSampler();
+    const [p, profile] = await Promise.all([withTimeout(ev.pause, waitMs), withTimeout(sampling, waitMs)]);
     await ev.live;
     if (this.current === ev) this.current = undefined;
-    if (this.o.sampler === 'always' && waitMs === FINAL_WAIT_MS) this.startSampler();
     const paused = p && p.inBlock ? this.pausedWitness(p.frames) : undefined;
     // Only the samples taken during the block count (the profiler's clock is CLOCK_MONOTONIC in µs).
     const span = { fromUs: (since + this.o.hrOffsetMs) * 1000, toUs: (since + durationMs + this.o.hrOffsetMs) * 1000 };
     const sampled = profile ? sampledWitness(profile, this.o.filter, span) : undefined;
     const chosen = choose(paused, sampled, this.o.filter);
+    debugLog(`end ${id}: samples=${profile?.samples?.length ?? 'none'} span=${JSON.stringify(span)} profile=[${profile?.startTime},${profile?.endTime}] paused=${JSON.stringify(paused?.location)} sampled=${JSON.stringify(sampled && { ...sampled, lineTicks: [...sampled.lineTicks], stack: sampled.stack.length })} chose ${chosen.from}`);
     let location = chosen.location;
     if (location && chosen.from === 'samples') location = { ...location, column: this.firstColumn(location.file, location.line) };
     const cause = classifyCause(profile);

@@ -1,0 +1,72 @@
+// Each blocking fixture, run with the real agent over a real socket: the block must be reported at the
+// EXACT line that held the loop (the line marked `// BLOCK` in the fixture), live while it goes on and
+// once more when it ends, and the program's output and exit code must be what they are without us.
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import type { BlockEvent, TraceEvent } from '../../src/protocol/index.ts';
+import { fixture, runPlain, runWithAgent } from './agent-harness.ts';
+
+const THRESHOLD_MS = 100;
+
+interface Case {
+  file: string;
+  /** Where the column must point: the start of this text on the marked line (omit when the column is not meaningful). */
+  columnAt?: string;
+}
+
+const CASES: Case[] = [
+  { file: 'busy-loop.js', columnAt: 'while' },
+  { file: 'read-file-sync.js', columnAt: 'readFileSync' },
+  { file: 'pbkdf2-sync.js', columnAt: 'pbkdf2Sync' },
+  // JSON.parse cannot be interrupted: only the sampler sees it, and it knows lines, not columns.
+  { file: 'json-parse.js' },
+  { file: 'regex.js', columnAt: 'test' },
+  { file: 'gzip-sync.js', columnAt: 'gzipSync' },
+  { file: 'exec-sync.js', columnAt: 'execSync' },
+  { file: 'loop-after-await.js', columnAt: 'while' },
+  // A stall: many short turns; the line is exact, the column is wherever the turns were caught.
+  { file: 'await-stall.js' },
+];
+
+function markedLine(file: string): { line: number; text: string } {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const i = lines.findIndex((l) => l.includes('// BLOCK'));
+  assert.ok(i >= 0, `${file} has a // BLOCK marker`);
+  return { line: i + 1, text: lines[i]! };
+}
+
+const blocks = (events: TraceEvent[]): BlockEvent[] => events.filter((e): e is BlockEvent => e.type === 'block');
+
+for (const c of CASES) {
+  test(`blocking: ${c.file} is reported at its exact line, live then final`, async () => {
+    const file = fixture('blocking', c.file);
+    const want = markedLine(file);
+    const r = await runWithAgent(file, { config: { mode: 'blocking', thresholdMs: THRESHOLD_MS } });
+    const plain = runPlain(file);
+    assert.equal(r.code, plain.code, `exit code unchanged (stderr: ${r.stderr})`);
+    assert.equal(r.stdout, plain.stdout, 'output unchanged');
+    assert.equal(r.stderr, plain.stderr, 'stderr unchanged');
+
+    const all = blocks(r.events);
+    const finals = all.filter((b) => b.final && b.location?.file === file && b.location.line === want.line);
+    assert.ok(finals.length >= 1, `a final block at ${c.file}:${want.line}; got ${JSON.stringify(all.map((b) => [b.final, b.location?.line, b.location?.file]))}`);
+    const fin = finals[0]!;
+    assert.ok(fin.durationMs >= THRESHOLD_MS, `duration ${fin.durationMs} ≥ threshold`);
+    if (c.columnAt) assert.equal(fin.location!.column, want.text.indexOf(c.columnAt) + 1, `column at "${c.columnAt}"`);
+    assert.ok(fin.stack.length >= 1 && fin.stack.some((f) => f.file === file && f.line === want.line), 'the stack contains the blocking frame');
+
+    // Live: a report with the same id went out before the final one, while the block was still going on.
+    const liveIndex = r.events.findIndex((e) => e.type === 'block' && e.id === fin.id && !e.final);
+    const finalIndex = r.events.indexOf(fin);
+    assert.ok(liveIndex >= 0 && liveIndex < finalIndex, 'live report before the final one');
+    const live = r.events[liveIndex] as BlockEvent;
+    assert.ok(live.durationMs >= THRESHOLD_MS && live.durationMs < fin.durationMs, `live duration ${live.durationMs} is a block still in progress (final ${fin.durationMs})`);
+    assert.equal(live.ts, fin.ts, 'live and final describe the same block');
+
+    // The run ends with the exit event, after the final block.
+    const exit = r.events[r.events.length - 1];
+    assert.equal(exit?.type, 'exit');
+    assert.equal(exit.type === 'exit' && exit.reason, 'exit');
+  });
+}
