@@ -2,7 +2,7 @@
 // TypeScript (with the project's tsx, with Node's type stripping, and the error when neither exists),
 // and paths with spaces, both for the script and for where Loopscope itself is installed.
 import { strict as assert } from 'node:assert';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
@@ -36,14 +36,18 @@ test('a script path with spaces', async () => {
   assertBlockedIn(await cli(['run', fixture('dir with spaces', 'hello world.js')]), 'hello from a path with spaces', /dir with spaces\/hello world\.js$/, 4);
 });
 
-test('Loopscope installed under a path with spaces and quotes (NODE_OPTIONS quoting)', async () => {
-  const home = mkdtempSync(path.join(os.tmpdir(), 'loopscope test "q" '));
+test('Loopscope installed under a path with spaces, quotes and a backslash (NODE_OPTIONS quoting)', async () => {
+  const home = mkdtempSync(path.join(os.tmpdir(), process.platform === 'win32' ? 'loopscope test ' : 'loopscope test "q" back\\slash '));
   // Only what the published package runs: bin/ and dist/.
   cpSync(path.join(ROOT, 'bin'), path.join(home, 'bin'), { recursive: true });
   cpSync(path.join(ROOT, 'dist'), path.join(home, 'dist'), { recursive: true });
   writeFileSync(path.join(home, 'package.json'), '{}');
-  const r = await runProcess(process.execPath, [path.join(home, 'bin', 'loopscope.js'), 'run', fixture('esm', 'entry.cjs')]);
-  assertBlockedIn(r, 'hello from .cjs', /esm\/entry\.cjs$/, 4);
+  try {
+    const r = await runProcess(process.execPath, [path.join(home, 'bin', 'loopscope.js'), 'run', fixture('esm', 'entry.cjs')]);
+    assertBlockedIn(r, 'hello from .cjs', /esm\/entry\.cjs$/, 4);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
 });
 
 test('.ts entry on this Node with the project\'s tsx (resolved from the script\'s folder upward)', async () => {

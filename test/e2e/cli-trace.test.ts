@@ -1,14 +1,15 @@
 // --summary, --trace, `report` and `export --chrome` through the real CLI.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import type { Summary } from '../../src/protocol/index.ts';
 import { cli, fixture } from './cli-helpers.ts';
 import { blockRows, launchChromium, problemsOf, ReportPages } from './webview-harness.ts';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'loopscope-cli-test-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
 
 test('--summary: tasks with parent chains, blocks with absolute paths and the exact line', async () => {
   const out = path.join(tmp, 'summary.json');
