@@ -52,6 +52,7 @@ export async function runCommand(args: RunArgs, out: Output): Promise<number> {
   const signals = forwardSignals(session);
   const exit = await session.done;
   signals.dispose();
+  lines.dispose();
   writer?.close();
 
   let status = exitStatus(session.child.exitCode, session.child.signalCode);

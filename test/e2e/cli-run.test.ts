@@ -105,3 +105,20 @@ test('the user\'s own NODE_OPTIONS are kept: their --require preload still runs'
   assert.match(r.stderr, /^user preload ran\n/);
   assert.match(r.stderr, /Executing|the program exited with code 5/);
 });
+
+test('a long block is shown while it is still going on, then once more when it ends', async () => {
+  const r = await cli(['run', fixture('long-block.js')], { cwd: fixture() });
+  assert.equal(r.code, 0);
+  const live = r.stderr.search(/Executing <.*> has taken \d\.\d{3} seconds so far, blocked at long-block\.js:5:\d+ in stuck/);
+  const final = r.stderr.search(/Executing <.*> took 1\.\d{3} seconds, blocked at long-block\.js:5:\d+ in stuck/);
+  assert.ok(live >= 0, r.stderr);
+  assert.ok(final > live, r.stderr);
+});
+
+test('--mode blocking: the blocks, no task tree', async () => {
+  const r = await cli(['run', '--mode', 'blocking', fixture('blocking.js')], { cwd: fixture() });
+  assert.equal(r.code, 0);
+  assert.match(r.stderr, /Executing <.*> took 0\.\d{3} seconds, blocked at blocking\.js:6:\d+ in spin/);
+  assert.match(r.stderr, /1 block of the event loop over 50 ms/);
+  assert.doesNotMatch(r.stderr, /^main module/m, 'no tree in blocking mode');
+});
