@@ -7,7 +7,7 @@
 // and compares the medians of what each workload measured about itself (not process start-up).
 // Also available: agent-tree / agent-blocking (the agent preloaded directly, events discarded: no launcher cost).
 // Usage: node bench/run.mjs [--runs 7] [--only a,b,c] [--modes baseline,tree,blocking] [--node <node>]
-//        [--scale 1] [--timeout 120] [--nice -10] [--no-summary] [--no-latest] [--out bench/results/overhead.json]
+//        [--scale 1] [--timeout 120] [--nice=-10] [--no-summary] [--no-latest] [--out bench/results/overhead.json]
 // --nice runs every measured process tree (program, CLI, load generator) at that niceness: on a shared 2-core
 // machine a negative value (needs root) keeps neighbours' builds and tests from dominating the figures.
 import { parseArgs } from 'node:util';
@@ -29,21 +29,28 @@ const AGENT = path.join(root, 'dist/runtime/agent.cjs');
 const LATEST = '/tmp/team/bench-latest.txt';
 const ALL_MODES = ['baseline', 'tree', 'blocking', 'agent-tree', 'agent-blocking'];
 
-const { values: opt } = parseArgs({
-  options: {
-    runs: { type: 'string', default: '7' },
-    only: { type: 'string', default: 'a,b,c' },
-    modes: { type: 'string' },
-    node: { type: 'string', default: process.execPath },
-    scale: { type: 'string' },
-    timeout: { type: 'string', default: '120' },
-    nice: { type: 'string' },
-    'no-summary': { type: 'boolean', default: false },
-    'no-latest': { type: 'boolean', default: false },
-    out: { type: 'string', default: path.join(root, 'bench/results/overhead.json') },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
-});
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      runs: { type: 'string', default: '7' },
+      only: { type: 'string', default: 'a,b,c' },
+      modes: { type: 'string' },
+      node: { type: 'string', default: process.execPath },
+      scale: { type: 'string' },
+      timeout: { type: 'string', default: '120' },
+      nice: { type: 'string' },
+      'no-summary': { type: 'boolean', default: false },
+      'no-latest': { type: 'boolean', default: false },
+      out: { type: 'string', default: path.join(root, 'bench/results/overhead.json') },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+} catch (err) {
+  console.error(`bench: ${err.message} (see node bench/run.mjs --help)`);
+  process.exit(2);
+}
+const opt = parsed.values;
 if (opt.help) {
   console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//')).map((l) => l.slice(3)).join('\n'));
   process.exit(0);
