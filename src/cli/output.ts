@@ -8,6 +8,9 @@ export interface Output {
 }
 
 export function stderrOutput(quiet: boolean): Output {
+  // A closed stderr (`loopscope run x 2>&1 | head -1`) must not crash us while the program still runs:
+  // we would lose its exit code. Our words are lost then; the program's fate is its own, as without us.
+  if (process.stderr.listenerCount('error') === 0) process.stderr.on('error', () => {});
   return {
     info: (text) => { if (!quiet) process.stderr.write(withNewline(text)); },
     error: (text) => { process.stderr.write(withNewline(`loopscope: ${text}`)); },
