@@ -1,0 +1,27 @@
+// What the host reads from a run's TraceModel: blocks, tasks and the editor's wording of a block. A thin
+// adapter so the extension's views ask one object, and the meaning stays in src/model.
+import type { TraceEvent } from '../protocol/index.ts';
+import { TraceModel, formatBlockDiagnostic, type Block, type TaskNode } from '../model/index.ts';
+
+export class RunModel {
+  readonly model = new TraceModel();
+  private blockCache: Block[] | undefined;
+
+  add(events: readonly TraceEvent[]): void {
+    this.model.apply(events);
+    this.blockCache = undefined;
+  }
+
+  /** Blocks in the order first seen (time order), live ones included with their duration so far. */
+  get blocks(): readonly Block[] {
+    return (this.blockCache ??= [...this.model.blocks.values()]);
+  }
+
+  /** Tasks seen, the main module not counted. */
+  get taskCount(): number { return Math.max(0, this.model.tasks.size - 1); }
+
+  task(id: number): TaskNode | undefined { return this.model.tasks.get(id); }
+
+  /** "blocked the event loop for 212 ms in crunch (setTimeout callback)" */
+  describeBlock(block: Block): string { return formatBlockDiagnostic(block, this.model); }
+}
