@@ -38,10 +38,11 @@ if [[ ! -f "$CS_PKG/lib/vscode/out/server-main.js" ]]; then
   npm install -g --prefix "$CS_DIR" --no-audit --no-fund "code-server@$CODE_SERVER_VERSION"
 fi
 
-# npm 11 may skip install scripts of global installs; the server cannot start without lib/vscode's dependencies.
-if [[ ! -d "$CS_PKG/lib/vscode/node_modules" ]]; then
+# npm 11 skips install scripts of global installs ("not yet covered by allowScripts"). Without code-server's
+# postinstall, lib/vscode's native modules (kerberos) are unbuilt and its built-in extensions lack their deps.
+if [[ ! -f "$CS_PKG/lib/vscode/node_modules/kerberos/build/Release/kerberos.node" ]]; then
   echo "setup-vscode: running code-server's postinstall"
-  (cd "$CS_PKG" && npm_config_user_agent="npm/11 node/v24 linux x64" sh ./postinstall.sh)
+  (cd "$CS_PKG" && npm_config_user_agent="npm/11 node/v$NODE_VERSION linux x64" sh ./postinstall.sh)
 fi
 
 test -f "$CS_PKG/lib/vscode/out/server-main.js"

@@ -1,0 +1,142 @@
+// Running programs: Run Current File, the launch configuration (F5), Stop; and what the user sees of a run:
+// diagnostics at the exact lines, the Slow Callbacks tree, the status bar, the live view.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import {
+  click, domTexts, endedRun, frames, fixture, isAlive, loopscope, loopscopeDiagnostics, markerLine, needsBridge, screenshot, waitFor, workspaceDir,
+} from './harness.ts';
+
+export function registerRunTests(): void {
+  describe('Run Current File', () => {
+    before(async () => {
+      await vscode.window.showTextDocument(vscode.Uri.file(fixture('blocking.js')));
+    });
+
+    it('runs the active file and puts a Warning at the exact blocking line, related to where the task was spawned', async function () {
+      const api = await loopscope();
+      const started = await vscode.commands.executeCommand<{ id: string } | undefined>('loopscope.runFile');
+      assert.ok(started, 'Run Current File started no run');
+      const run = await endedRun(api, started.id);
+      assert.equal(run.exit?.code, 0, `exit ${JSON.stringify(run.exit)}; warnings ${run.warnings.join('; ')}`);
+      assert.match(api.statusBarText(), /Loopscope: exited 0 · \d+ tasks?, 1 block$/);
+      const blockLine = markerLine('blocking.js', 'BLOCKS-HERE');
+      assert.ok(run.blocks.some((b) => b.location?.line === blockLine), `blocks: ${JSON.stringify(run.blocks)}`);
+      assert.ok(api.view().open, 'the view did not open for the run');
+
+      const diags = await waitFor('a Loopscope diagnostic on blocking.js', () => {
+        const d = loopscopeDiagnostics('blocking.js');
+        return d.length > 0 ? d : undefined;
+      });
+      assert.equal(diags.length, 1, diags.map((d) => `${d.range.start.line + 1}: ${d.message}`).join('\n'));
+      const [d] = diags;
+      assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
+      assert.equal(d.range.start.line + 1, blockLine);
+      assert.match(d.message, /^blocked the event loop for \d+ ms in crunch \(/);
+      const ms = Number(/for (\d+) ms/.exec(d.message)?.[1]);
+      assert.ok(ms >= 250, `the spin lasts 300 ms, reported ${ms} ms`);
+      const related = d.relatedInformation?.[0];
+      assert.ok(related, `no related information (spawn site); run had ${run.tasks} tasks; blocks ${JSON.stringify(run.blocks)}`);
+      assert.equal(related.location.uri.fsPath, fixture('blocking.js'));
+      assert.equal(related.location.range.start.line + 1, markerLine('blocking.js', 'SPAWNED-HERE'));
+    });
+
+    it('shows the run in the status bar', async function () {
+      const api = await loopscope();
+      assert.match(api.statusBarText(), /Loopscope: exited 0 · \d+ tasks?, 1 block$/);
+      needsBridge(this);
+      const texts = await waitFor('the Loopscope status-bar item', async () =>
+        (await domTexts('.statusbar-item')).filter((t) => t.includes('Loopscope')).pop());
+      assert.match(texts, /Loopscope: exited 0 · \d+ tasks?, 1 block/);
+    });
+
+    it('shows the run in the Loopscope view (webview)', async function () {
+      const api = await loopscope();
+      const view = api.view();
+      assert.ok(view.open, 'the view did not open for the run');
+      assert.ok(view.snapshots >= 1, `the view got no snapshot: ${JSON.stringify(view)}`);
+      needsBridge(this);
+      await vscode.commands.executeCommand('loopscope.showView');
+      const text = await waitFor('the webview to show the block', async () =>
+        (await domTexts('body', 'webview')).find((t) => t.includes('crunch')), 30_000).catch(async (err: Error) => {
+        throw new Error(`${err.message}; frames: ${JSON.stringify(await frames())}; webview text: ${JSON.stringify(await domTexts('body', 'webview'))}`);
+      });
+      assert.match(text, /tick|setTimeout/);
+      assert.match(text, /loadItems/);
+      await screenshot('after-run');
+    });
+    it('lists the block under Slow Callbacks, and selecting it opens the blocking line', async function () {
+      const blockLine = markerLine('blocking.js', 'BLOCKS-HERE');
+      await vscode.commands.executeCommand('loopscope.slowCallbacks.focus');
+      needsBridge(this);
+      const rows = await waitFor('a Slow Callbacks row', async () => {
+        const r = await domTexts('[id="workbench.view.explorer"] .pane:has(.pane-header[aria-label*="Slow Callbacks"]) .monaco-list-row');
+        return r.length > 0 ? r : undefined;
+      });
+      assert.equal(rows.length, 1, rows.join('\n'));
+      assert.match(rows[0], /blocked the event loop for \d+ ms in crunch/);
+      assert.match(rows[0], new RegExp(`blocking\\.js:${blockLine}`));
+      await vscode.window.showTextDocument(vscode.Uri.file(fixture('forever.mjs'))); // the click must open blocking.js itself
+      await click('[id="workbench.view.explorer"] .pane:has(.pane-header[aria-label*="Slow Callbacks"]) .monaco-list-row');
+      const editor = await waitFor('the blocking line opened', () => {
+        const e = vscode.window.activeTextEditor;
+        return e?.document.uri.fsPath === fixture('blocking.js') ? e : undefined;
+      });
+      assert.equal(editor.selection.active.line + 1, blockLine);
+    });
+
+  });
+
+  describe('Launch configuration "type": "loopscope"', () => {
+    it('F5 runs the program with the configured threshold, and replaces the diagnostics of its previous run', async () => {
+      const api = await loopscope();
+      const next = api.nextRun();
+      const folder = vscode.workspace.workspaceFolders![0];
+      assert.ok(await vscode.debug.startDebugging(folder, 'Loopscope: blocking.js (threshold 100)'));
+      const run = await endedRun(api, (await next).id);
+      assert.equal(run.exit?.code, 0);
+      assert.equal(run.blocks.length, 1, JSON.stringify(run.blocks));
+      await waitFor('the debug session to end', () => vscode.debug.activeDebugSession === undefined);
+      const diags = loopscopeDiagnostics('blocking.js');
+      assert.equal(diags.length, 1, 'the earlier run\'s diagnostic was not replaced');
+      assert.equal(diags[0].range.start.line + 1, markerLine('blocking.js', 'BLOCKS-HERE'));
+    });
+
+    it('Stop ends the program and the process it started (no orphans), and ends the debug session', async () => {
+      const api = await loopscope();
+      const pidsFile = fixture('forever.pids.json');
+      fs.rmSync(pidsFile, { force: true });
+      const next = api.nextRun();
+      assert.ok(await vscode.debug.startDebugging(vscode.workspace.workspaceFolders![0], 'Loopscope: forever.mjs'));
+      const started = await next;
+      const pids = await waitFor('forever.mjs to write its pids', () =>
+        fs.existsSync(pidsFile) && (JSON.parse(fs.readFileSync(pidsFile, 'utf8')) as { parent: number; child: number }));
+      assert.ok(isAlive(pids.parent) && isAlive(pids.child), 'the program is not running');
+      assert.ok(vscode.debug.activeDebugSession, 'no debug session while running');
+      assert.match(api.statusBarText(), /Loopscope: running/);
+      await vscode.commands.executeCommand('loopscope.stop');
+      const run = await endedRun(api, started.id);
+      assert.ok(run.exit?.signal || run.exit?.reason === 'killed', `exit: ${JSON.stringify(run.exit)}`);
+      await waitFor('both processes to be gone', () => !isAlive(pids.parent) && !isAlive(pids.child), 10_000);
+      await waitFor('the debug session to end', () => vscode.debug.activeDebugSession === undefined);
+      assert.match(api.statusBarText(), /Loopscope: stopped/);
+      fs.rmSync(pidsFile, { force: true });
+    });
+
+    it('a missing program is a clear error and starts nothing', async function () {
+      const api = await loopscope();
+      const before = api.runs().length;
+      const ok = await vscode.debug.startDebugging(vscode.workspace.workspaceFolders![0], {
+        type: 'loopscope', request: 'launch', name: 'missing', program: `${workspaceDir()}/does-not-exist.js`,
+      });
+      assert.equal(ok, false);
+      assert.equal(api.runs().length, before);
+      needsBridge(this);
+      const shown = await waitFor('the error to be shown', async () =>
+        (await domTexts('.notifications-toasts .notification-list-item-message, .monaco-dialog-box .dialog-message-text'))
+          .find((t) => t.includes('does-not-exist.js')));
+      assert.match(shown, /Cannot find the script/);
+      await vscode.commands.executeCommand('notifications.clearAll');
+    });
+  });
+}

@@ -1,0 +1,48 @@
+// A walk-through of Loopscope in the real workbench, driven like a user would (Explorer, command palette,
+// Problems panel), taking the screenshots in docs/screenshots/vscode-*.png. Run by scripts/test-vscode.mjs.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const pause = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function command(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 20_000 });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 20_000 });
+  await page.keyboard.press('Enter');
+}
+
+function webviewFrame(page) {
+  return page.frames().find((f) => f.name() === 'active-frame');
+}
+
+export async function walkthrough(page, _workspace, root, log) {
+  const shots = path.join(root, 'docs', 'screenshots');
+  fs.mkdirSync(shots, { recursive: true });
+  const shot = async (name) => { await page.screenshot({ path: path.join(shots, `vscode-${name}.png`) }); log(`walkthrough: docs/screenshots/vscode-${name}.png`); };
+
+  // Open the demo program from the Explorer.
+  const row = page.locator('.explorer-folders-view .monaco-list-row[aria-label^="live-demo.js"]');
+  await row.waitFor({ timeout: 60_000 });
+  await row.click();
+  await page.locator('.monaco-editor .view-lines').first().waitFor();
+  await pause(1500);
+
+  // Run it from the command palette; the view opens beside the editor and follows the run live.
+  await command(page, 'Loopscope: Run Current File');
+  for (let i = 0; i < 100 && !webviewFrame(page); i++) await pause(100);
+  const frame = webviewFrame(page);
+  if (!frame) throw new Error('the Loopscope view did not open');
+  await frame.waitForFunction(() => document.body.innerText.includes('fetchUser'), undefined, { timeout: 30_000 });
+  await pause(1500);
+  await shot('live-run');
+
+  // When it ends: the squiggle on the blocking line, the Problems panel, Slow Callbacks in the Explorer.
+  await page.locator('.statusbar-item', { hasText: 'Loopscope: exited' }).waitFor({ timeout: 60_000 });
+  await command(page, 'View: Focus Problems');
+  await page.locator('.markers-panel .monaco-list-row').first().waitFor({ timeout: 20_000 });
+  await pause(800);
+  await shot('problems');
+}

@@ -1,0 +1,18 @@
+// A program with one slow synchronous callback: a timer whose callback spins for 300 ms.
+function crunch(ms) {
+  const end = Date.now() + ms;
+  let n = 0;
+  while (Date.now() < end) n++; // BLOCKS-HERE
+  return n;
+}
+
+async function loadItems() {
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  return [1, 2, 3];
+}
+
+setTimeout(function tick() { // SPAWNED-HERE
+  crunch(300);
+}, 30);
+
+Promise.all([loadItems(), loadItems()]).then((lists) => console.log('loaded', lists.length, 'lists'));
