@@ -45,7 +45,9 @@ export async function launch(opts: LaunchOptions): Promise<RunSession> {
   } catch (err) {
     await server.close(0);
     const e = err as NodeJS.ErrnoException;
-    throw new LaunchError(e.code === 'ENOENT' ? 'node-not-found' : 'spawn-failed', `Cannot start ${nodePath}: ${e.message}`);
+    if (e.code === 'ENOENT') throw new LaunchError('node-not-found', `Cannot find the Node executable ${nodePath}`);
+    if (e.code === 'EACCES') throw new LaunchError('node-not-found', `The Node executable ${nodePath} is not executable (permission denied)`);
+    throw new LaunchError('spawn-failed', `Cannot start ${nodePath}: ${e.message}`);
   }
   child.on('error', () => { /* reported through exit; an unhandled 'error' would crash the caller */ });
   return new Session(child, server, config);

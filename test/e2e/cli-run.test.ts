@@ -122,3 +122,13 @@ test('--mode blocking: the blocks, no task tree', async () => {
   assert.match(r.stderr, /1 block of the event loop over 50 ms/);
   assert.doesNotMatch(r.stderr, /^main module/m, 'no tree in blocking mode');
 });
+
+test('--node that does not exist or cannot run: a clear error, exit code 2', async () => {
+  const missing = await cli(['run', '--node', '/no/such/node', fixture('exit5.js')]);
+  assert.equal(missing.code, 2);
+  assert.equal(missing.stdout, '');
+  assert.match(missing.stderr, /^loopscope: Cannot find the Node executable \/no\/such\/node\n$/);
+  const notExecutable = await cli(['run', '--node', fixture('preload.cjs'), fixture('exit5.js')]);
+  assert.equal(notExecutable.code, 2);
+  assert.match(notExecutable.stderr, /is not executable \(permission denied\)/);
+});
