@@ -73,7 +73,9 @@ export class WorkerChannel implements RecordSink {
       if (acked >= seq) return true;
       const left = deadline - performance.now();
       if (left <= 0 || !this.alive) return false;
-      Atomics.wait(this.sync, SYNC_FLUSH_ACK, acked, Math.min(left, 50));
+      // Short waits: between them the loop's stack checks serve the watchdog's inspector requests
+      // (e.g. the profile of a block that ended with the program), which a long wait would hold up.
+      Atomics.wait(this.sync, SYNC_FLUSH_ACK, acked, Math.min(left, 2));
     }
   }
 

@@ -9,6 +9,7 @@ import { SocketWriter } from './watchdog/socket-writer.ts';
 import { MainThreadProbe } from './watchdog/inspector-probe.ts';
 import { Watchdog } from './watchdog/watchdog.ts';
 import { ownFiles } from './watchdog/own-files.ts';
+import { debugLog } from './watchdog/debug-log.ts';
 
 /** Drop counts are reported at most this often (and at exit). */
 const DROP_REPORT_MS = 250;
@@ -30,7 +31,7 @@ function main(): void {
       case 'records': writer.records(m.buf, m.count); break;
       case 'control': writer.control(m.msg); break;
       case 'dropped': writer.dropped(m.count, m.reason); break;
-      case 'flush': void finishing().then(() => {
+      case 'flush': debugLog('flush requested'); void finishing().then(() => {
         if (m.last) writer.control(m.last);
         writer.flush(() => {
         Atomics.store(sync, SYNC_FLUSH_ACK, m.seq);

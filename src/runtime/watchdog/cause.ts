@@ -1,8 +1,19 @@
 // 'callback' (one synchronous stretch) or 'stall' (many short turns, e.g. a long chain of awaits on
-// settled promises, that never let the loop reach timers or I/O). Placeholder until measured below.
+// settled promises, that never let the loop reach timers or I/O).
+//
+// How: nothing in blocking-only mode counts turns (that would need promise hooks, 1.5x+). The sampler
+// tells them apart instead: between microtasks V8 runs its own microtask machinery with no JavaScript
+// frame on the stack, which the profiler files under '(program)'. Measured on the blocking fixtures:
+// an await stall spends ~20% of its samples there; one long callback (loops, regex, JSON.parse, native
+// calls, a loop after an await) 0%. Decided on the final report (the live one says 'callback').
 import type { BlockEvent } from '../../protocol/index.ts';
-import type { Profile } from './inspector-probe.ts';
+import type { SampledWitness } from './locate.ts';
 
-export function classifyCause(_profile: Profile | undefined): BlockEvent['cause'] {
-  return 'callback';
+/** Share of '(program)' samples from which a block is a stall of many short turns. */
+export const STALL_PROGRAM_SHARE = 0.08;
+
+export function classifyCause(sampled: Pick<SampledWitness, 'spanSamples' | 'programSamples'> | undefined): BlockEvent['cause'] {
+  if (!sampled || sampled.spanSamples === 0) return 'callback';
+  const share = sampled.programSamples / sampled.spanSamples;
+  return sampled.programSamples >= 2 && share >= STALL_PROGRAM_SHARE ? 'stall' : 'callback';
 }

@@ -59,6 +59,9 @@ export interface SampledWitness {
   exactLine: boolean;
   /** Share of the span's samples under the blamed frame. */
   share: number;
+  /** Samples in the span: all, and those in V8 with no JS frame ('(program)': e.g. the microtask runner). */
+  spanSamples: number;
+  programSamples: number;
   /** Lines of the blamed function with their tick counts (from positionTicks). */
   lineTicks: Map<number, number>;
   /** Where the blamed function starts (1-based line:column), to tell functions apart. */
@@ -70,52 +73,77 @@ const META = new Set(['(root)', '(program)', '(idle)', '(garbage collector)']);
 /** Samples taken between fromUs and toUs (the profiler's clock); all samples when absent. */
 export interface Span { fromUs: number; toUs: number }
 
-export function sampledWitness(profile: Profile, filter: FrameFilter, span?: Span): SampledWitness | undefined {
-  const byId = new Map<number, ProfileNode>();
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) {
-    byId.set(n.id, n);
-    for (const c of n.children ?? []) parent.set(c, n.id);
-  }
-  // Samples per blamed (innermost user) node; samples in meta nodes (idle, GC, program) blame nobody.
-  const counts = new Map<number, number>();
-  const leafHits = new Map<number, number>();
+export function sampledWitness(profiles: Profile | Profile[], filter: FrameFilter, span?: Span): SampledWitness | undefined {
+  // Several profiles can cover one block (the sampler is restarted now and then); their node ids
+  // differ, so frames are matched by what they are (file, position, name).
+  interface Acc { count: number; leafHits: number; lineTicks: Map<number, number>; stack: SourceLocation[]; cf: ProfileNode['callFrame'] }
+  const acc = new Map<string, Acc>();
   let total = 0;
-  const samples = profile.samples ?? [];
-  const deltas = profile.timeDeltas ?? [];
-  let t = profile.startTime;
-  for (let i = 0; i < samples.length; i++) {
-    t += deltas[i] ?? 0;
-    if (span && (t < span.fromUs || t > span.toUs)) continue;
-    const leafId = samples[i]!;
-    const leaf = byId.get(leafId);
-    if (!leaf || META.has(leaf.callFrame.functionName)) continue;
-    total++;
-    const blamed = blameNode(leaf, byId, parent, filter);
-    if (blamed === undefined) continue;
-    counts.set(blamed, (counts.get(blamed) ?? 0) + 1);
-    if (blamed === leafId) leafHits.set(blamed, (leafHits.get(blamed) ?? 0) + 1);
+  let spanSamples = 0;
+  let programSamples = 0;
+  for (const profile of Array.isArray(profiles) ? profiles : [profiles]) {
+    const byId = new Map<number, ProfileNode>();
+    const parent = new Map<number, number>();
+    for (const n of profile.nodes) {
+      byId.set(n.id, n);
+      for (const c of n.children ?? []) parent.set(c, n.id);
+    }
+    const seen = new Set<number>();
+    const samples = profile.samples ?? [];
+    const deltas = profile.timeDeltas ?? [];
+    let t = profile.startTime;
+    for (let i = 0; i < samples.length; i++) {
+      t += deltas[i] ?? 0;
+      if (span && (t < span.fromUs || t > span.toUs)) continue;
+      const leafId = samples[i]!;
+      const leaf = byId.get(leafId);
+      if (!leaf) continue;
+      const fn = leaf.callFrame.functionName;
+      if (fn !== '(idle)') spanSamples++;
+      if (fn === '(program)') programSamples++;
+      if (META.has(fn)) continue;
+      total++;
+      const blamedId = blameNode(leaf, byId, parent, filter);
+      if (blamedId === undefined) continue;
+      const node = byId.get(blamedId)!;
+      const cf = node.callFrame;
+      const key = `${cf.url}:${cf.lineNumber}:${cf.columnNumber}:${cf.functionName}`;
+      let a = acc.get(key);
+      if (!a) {
+        a = { count: 0, leafHits: 0, lineTicks: new Map(), stack: chain(node, byId, parent), cf };
+        acc.set(key, a);
+      }
+      a.count++;
+      if (blamedId === leafId) a.leafHits++;
+      // positionTicks are per node over the whole profile: add each node's once.
+      if (!seen.has(blamedId)) {
+        seen.add(blamedId);
+        for (const pt of node.positionTicks ?? []) a.lineTicks.set(pt.line, (a.lineTicks.get(pt.line) ?? 0) + pt.ticks);
+      }
+    }
   }
-  let best: number | undefined;
-  for (const [id, c] of counts) if (best === undefined || c > counts.get(best)!) best = id;
-  if (best === undefined) return undefined;
-  const node = byId.get(best)!;
-  const lineTicks = new Map<number, number>();
-  for (const t of node.positionTicks ?? []) lineTicks.set(t.line, (lineTicks.get(t.line) ?? 0) + t.ticks);
+  let best: Acc | undefined;
+  for (const a of acc.values()) if (!best || a.count > best.count) best = a;
+  if (!best) return undefined;
   // The line is exact when most of the blamed samples were in this function's own code (or builtins
   // inlined into it, like JSON.parse), not in functions it called.
-  const exactLine = (leafHits.get(best) ?? 0) * 2 > counts.get(best)! && lineTicks.size > 0;
+  const exactLine = best.leafHits * 2 > best.count && best.lineTicks.size > 0;
+  const location = { ...best.stack[0]! };
+  if (exactLine) location.line = argmax(best.lineTicks);
+  const cf = best.cf;
+  return {
+    stack: best.stack, location, exactLine, share: best.count / Math.max(1, total), lineTicks: best.lineTicks,
+    spanSamples, programSamples,
+    functionStart: `${urlToFile(cf.url)}:${cf.lineNumber + 1}:${cf.columnNumber + 1}`,
+  };
+}
+
+function chain(node: ProfileNode, byId: Map<number, ProfileNode>, parent: Map<number, number>): SourceLocation[] {
   const stack: SourceLocation[] = [];
   for (let n: ProfileNode | undefined = node; n && n.callFrame.functionName !== '(root)'; n = byId.get(parent.get(n.id) ?? -1)) {
     stack.push(nodeLocation(n));
   }
-  const location = { ...stack[0]! };
-  if (exactLine) location.line = argmax(lineTicks);
-  const cf = node.callFrame;
-  return {
-    stack, location, exactLine, share: counts.get(best)! / Math.max(1, total), lineTicks,
-    functionStart: `${urlToFile(cf.url)}:${cf.lineNumber + 1}:${cf.columnNumber + 1}`,
-  };
+  return stack;
 }
 
 function blameNode(leaf: ProfileNode, byId: Map<number, ProfileNode>, parent: Map<number, number>, filter: FrameFilter): number | undefined {

@@ -24,6 +24,7 @@ const LATE_SAMPLE_US = 1000;
 const ALWAYS_SAMPLE_US = 10_000;
 /** With the sampler always on, its profile is restarted this often so it stays small and recent. */
 const ROTATE_MS = 2000;
+const RECENT_PROFILES = 4;
 /** At exit the main thread waits for us (bounded): the evidence must come fast or not at all. */
 const EXIT_WAIT_MS = 250;
 
@@ -123,11 +124,24 @@ export class Watchdog {
     this.sampler = probe.startSampler(this.o.sampler === 'always' ? ALWAYS_SAMPLE_US : LATE_SAMPLE_US).then(() => debugLog('sampler started'), () => undefined);
   }
 
+  /** Profiles received lately (newest last): a block may span several when the sampler restarted during it. */
+  private readonly recent: Profile[] = [];
+
+  private keep(profile: Profile | undefined): Profile | undefined {
+    if (profile) {
+      this.recent.push(profile);
+      if (this.recent.length > RECENT_PROFILES) this.recent.shift();
+    }
+    return profile;
+  }
+
   private async restartSampler(): Promise<Profile | undefined> {
     const probe = this.o.probe;
     if (!probe || !this.sampler) return undefined;
     await this.sampler;
-    return probe.restartSampler().catch(() => undefined);
+    // Kept even when it arrives after the block it was asked for: it may hold the start of the next.
+    debugLog('restart requested');
+    return probe.restartSampler().then((p) => { debugLog('restarted'); return this.keep(p); }, () => undefined);
   }
 
   private async stopSampler(): Promise<Profile | undefined> {
@@ -135,7 +149,7 @@ export class Watchdog {
     if (!probe || !this.sampler) return undefined;
     await this.sampler;
     this.sampler = undefined;
-    return probe.stopSampler().catch(() => undefined);
+    return probe.stopSampler().then((p) => this.keep(p), () => undefined);
   }
 
   private onStart(id: number, since: number, durationMs: number): void {
@@ -171,12 +185,13 @@ export class Watchdog {
     const paused = p && p.inBlock ? this.pausedWitness(p.frames) : undefined;
     // Only the samples taken during the block count (the profiler's clock is CLOCK_MONOTONIC in µs).
     const span = { fromUs: (since + this.o.hrOffsetMs) * 1000, toUs: (since + durationMs + this.o.hrOffsetMs) * 1000 };
-    const sampled = profile ? sampledWitness(profile, this.o.filter, span) : undefined;
+    const covering = this.recent.filter((q) => q.endTime >= span.fromUs && q.startTime <= span.toUs);
+    const sampled = covering.length > 0 ? sampledWitness(covering, this.o.filter, span) : undefined;
     const chosen = choose(paused, sampled, this.o.filter);
-    debugLog(`end ${id}: samples=${profile?.samples?.length ?? 'none'} span=${JSON.stringify(span)} profile=[${profile?.startTime},${profile?.endTime}] paused=${JSON.stringify(paused?.location)} sampled=${JSON.stringify(sampled && { ...sampled, lineTicks: [...sampled.lineTicks], stack: sampled.stack.length })} chose ${chosen.from}`);
+    debugLog(`end ${id}: profiles=${covering.length} samples=${profile?.samples?.length ?? 'none'} span=${JSON.stringify(span)} profile=[${profile?.startTime},${profile?.endTime}] paused=${JSON.stringify(paused?.location)} sampled=${JSON.stringify(sampled && { ...sampled, lineTicks: [...sampled.lineTicks], stack: sampled.stack.length })} chose ${chosen.from}`);
     let location = chosen.location;
     if (location && chosen.from === 'samples') location = { ...location, column: this.firstColumn(location.file, location.line) };
-    const cause = classifyCause(profile);
+    const cause = classifyCause(sampled);
     this.emit(ev, true, durationMs, location, chosen.stack, cause);
   }
 
