@@ -110,34 +110,32 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
   return { ...out, script: out.script, scriptArgs: r.rest() };
 }
 
-export function parseReportArgs(argv: readonly string[]): ReportArgs {
-  const r = new ArgReader(argv, REPORT_USAGE);
+/** `<trace>` plus value options (name → what its value is), for the commands that read one trace. */
+function parseTraceCommand(argv: readonly string[], command: string, usage: string, options: Record<string, string>): { trace?: string; values: Record<string, string> } {
+  const r = new ArgReader(argv, usage);
   let trace: string | undefined;
-  let html: string | undefined;
+  const values: Record<string, string> = {};
   while (!r.done) {
     const arg = r.next();
     const [name, inline] = r.option(arg);
-    if (name === '--html') html = r.value(name, inline, 'the HTML file to write');
-    else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${name} for report`, REPORT_USAGE);
+    if (name in options) values[name] = r.value(name, inline, options[name]);
+    else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${name} for ${command}`, usage);
     else if (trace === undefined) trace = arg;
-    else throw new UsageError(`unexpected argument "${arg}" (report reads one trace)`, REPORT_USAGE);
+    else throw new UsageError(`unexpected argument "${arg}" (${command} reads one trace)`, usage);
   }
+  return { trace, values };
+}
+
+export function parseReportArgs(argv: readonly string[]): ReportArgs {
+  const { trace, values } = parseTraceCommand(argv, 'report', REPORT_USAGE, { '--html': 'the HTML file to write' });
   if (trace === undefined) throw new UsageError('missing the trace file to report on', REPORT_USAGE);
+  const html = values['--html'];
   return html === undefined ? { trace } : { trace, html };
 }
 
 export function parseExportArgs(argv: readonly string[]): ExportArgs {
-  const r = new ArgReader(argv, EXPORT_USAGE);
-  let trace: string | undefined;
-  let chrome: string | undefined;
-  while (!r.done) {
-    const arg = r.next();
-    const [name, inline] = r.option(arg);
-    if (name === '--chrome') chrome = r.value(name, inline, 'the Chrome Trace Event JSON file to write');
-    else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${name} for export`, EXPORT_USAGE);
-    else if (trace === undefined) trace = arg;
-    else throw new UsageError(`unexpected argument "${arg}" (export reads one trace)`, EXPORT_USAGE);
-  }
+  const { trace, values } = parseTraceCommand(argv, 'export', EXPORT_USAGE, { '--chrome': 'the Chrome Trace Event JSON file to write' });
+  const chrome = values['--chrome'];
   if (chrome === undefined) throw new UsageError('missing --chrome <out.json> (the only export format)', EXPORT_USAGE);
   if (trace === undefined) throw new UsageError('missing the trace file to export', EXPORT_USAGE);
   return { trace, chrome };

@@ -4,18 +4,12 @@ import { toChromeTrace } from '../model/index.ts';
 import type { ExportArgs } from './args.ts';
 import { EXIT_LOOPSCOPE_ERROR } from './exit-status.ts';
 import type { Output } from './output.ts';
-import { readTrace, TraceReadError } from './read-trace.ts';
+import { loadTraceFor } from './read-trace.ts';
 
 export async function exportCommand(args: ExportArgs, out: Output): Promise<number> {
-  let read;
-  try {
-    read = readTrace(args.trace);
-  } catch (err) {
-    if (err instanceof TraceReadError) { out.error(err.message); return EXIT_LOOPSCOPE_ERROR; }
-    throw err;
-  }
-  for (const p of read.problems) out.error(p);
-  const chrome = toChromeTrace(read.trace.events);
+  const trace = loadTraceFor(args.trace, out);
+  if (!trace) return EXIT_LOOPSCOPE_ERROR;
+  const chrome = toChromeTrace(trace.events);
   try {
     writeFileSync(args.chrome, JSON.stringify(chrome));
   } catch (err) {

@@ -2,6 +2,7 @@
 // and for a cut-off or damaged one, the problems (line and field) plus everything that was readable.
 import { readFileSync } from 'node:fs';
 import { parseTrace, TraceFormatError, type ParsedTrace } from '../protocol/index.ts';
+import type { Output } from './output.ts';
 
 export class TraceReadError extends Error {}
 
@@ -30,4 +31,16 @@ export function readTrace(file: string): { trace: ParsedTrace; problems: string[
     problems.push(`${file}: no exit event: the trace ends before the program did, so what follows is partial`);
   }
   return { trace, problems };
+}
+
+/** For commands: the trace with its problems already told to the user, or undefined when it is unusable. */
+export function loadTraceFor(file: string, out: Output): ParsedTrace | undefined {
+  try {
+    const { trace, problems } = readTrace(file);
+    for (const p of problems) out.error(p);
+    return trace;
+  } catch (err) {
+    if (err instanceof TraceReadError) { out.error(err.message); return undefined; }
+    throw err;
+  }
 }

@@ -6,19 +6,13 @@ import type { ReportArgs } from './args.ts';
 import { EXIT_LOOPSCOPE_ERROR, exitStatus } from './exit-status.ts';
 import { HtmlReportError, writeHtmlReport } from './html-report.ts';
 import type { Output } from './output.ts';
-import { readTrace, TraceReadError } from './read-trace.ts';
+import { loadTraceFor } from './read-trace.ts';
 import { exitNote } from './run-command.ts';
 
 export async function reportCommand(args: ReportArgs, out: Output): Promise<number> {
-  let read;
-  try {
-    read = readTrace(args.trace);
-  } catch (err) {
-    if (err instanceof TraceReadError) { out.error(err.message); return EXIT_LOOPSCOPE_ERROR; }
-    throw err;
-  }
-  for (const p of read.problems) out.error(p);
-  const { events } = read.trace;
+  const trace = loadTraceFor(args.trace, out);
+  if (!trace) return EXIT_LOOPSCOPE_ERROR;
+  const { events } = trace;
   const model = new TraceModel(events);
   const cwd = model.info.process?.cwd ?? process.cwd();
   const text: string[] = [];
