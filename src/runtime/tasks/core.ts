@@ -2,10 +2,11 @@
 // The task runtime the transformed code calls (globalThis.__loopscope.s/w/r/e/x/k/fa) and the patched
 // APIs use. Everything on the hot path (one async call = s + e, one await = w + r) is a few field
 // stores, no Map lookups, no stack capture, a coarse clock read.
-import { OP_AWAIT, OP_CANCEL, OP_MEMBER, OP_RUN, OP_SETTLE, OP_SPAWN, type TaskKind } from '../../protocol/index.ts';
+import { OP_AWAIT, OP_CANCEL, OP_MEMBER, OP_RUN, OP_SETTLE, OP_SPAWN } from '../../protocol/index.ts';
 import { SHARED_CURRENT_TASK, type RecordSink } from '../contracts.ts';
+import { TICKS_PER_MS } from './clock.ts';
 import { Recorder } from './recorder.ts';
-import { Sites, type SiteTable } from './sites.ts';
+import { Sites, spawnKind, type SiteTable, type SpawnKind } from './sites.ts';
 import { Task } from './task.ts';
 
 export interface CoreOptions {
@@ -13,10 +14,8 @@ export interface CoreOptions {
   shared: Float64Array;
   taskCap: number;
   runMinMs: number;
-  /** Cheap clock for slice edges (may lag by ~1 ms). */
-  coarseNow: () => number;
-  /** Precise clock for rare events (timers, I/O). */
-  preciseNow: () => number;
+  /** The clock, in integer ticks (TICKS_PER_MS per ms): task objects then hold small integers. */
+  ticks: () => number;
 }
 
 /** Most just-returned children remembered per slice: beyond it the list restarts (pairing is best effort). */
@@ -34,9 +33,10 @@ export function createTaskCore(o: CoreOptions) {
   const sites = new Sites((msg) => o.sink.control(msg));
   const shared = o.shared;
   const cap = o.taskCap;
-  const runMin = o.runMinMs;
-  const now = o.coarseNow;
-  const precise = o.preciseNow;
+  const runMin = o.runMinMs * TICKS_PER_MS;
+  const now = o.ticks;
+  const precise = o.ticks;
+  const ms = (ticks: number): number => ticks / TICKS_PER_MS;
   /** Global site ids already announced as async functions (fast path of s()). */
   const asyncSent: Uint8Array[] = [];
   const asyncSiteSent = (sid: number): boolean => {
@@ -67,14 +67,15 @@ export function createTaskCore(o: CoreOptions) {
 
   const setCurrent = (t: Task): void => { cur = t; shared[SHARED_CURRENT_TASK] = t.id; };
 
-  const newTask = (parent: Task, sid: number, kind: TaskKind, name: string | undefined, ts: number): Task => {
+  const ASYNC_FUNCTION = spawnKind('async-function', undefined);
+  const newTask = (parent: Task, sid: number, k: SpawnKind, ts: number): Task => {
     if (!enabled || live >= cap) {
       if (enabled) droppedTasks++;
       return new Task(parent.id, parent.id, false);
     }
     const t = new Task(nextId++, parent.id, true);
     live++;
-    rec.push(OP_SPAWN, t.id, parent.id, sites.use(sid, kind, name), 0, 0, ts);
+    rec.push(OP_SPAWN, t.id, parent.id, sites.use(sid, k), 0, 0, ms(ts));
     return t;
   };
 
@@ -88,7 +89,7 @@ export function createTaskCore(o: CoreOptions) {
     const d = ts - t.start;
     t.runs++;
     t.runMs += d;
-    if (d >= runMin) rec.push(OP_RUN, t.id, d, 0, 0, 0, t.start);
+    if (d >= runMin) rec.push(OP_RUN, t.id, ms(d), 0, 0, 0, ms(t.start));
   };
 
   const settle = (t: Task, rejected: boolean, ts: number): void => {
@@ -96,7 +97,7 @@ export function createTaskCore(o: CoreOptions) {
     t.settled = true;
     if (!t.tracked) return;
     live--;
-    rec.push(OP_SETTLE, t.id, rejected ? 2 : 1, t.runs, t.runMs, t.awaits, ts);
+    rec.push(OP_SETTLE, t.id, rejected ? 2 : 1, t.runs, ms(t.runMs), t.awaits, ms(ts));
     const groups = t.groups;
     if (groups !== null) for (let i = 0; i < groups.length; i++) memberSettled(groups[i]!, rejected, ts);
   };
@@ -106,7 +107,7 @@ export function createTaskCore(o: CoreOptions) {
     t.settled = true;
     if (!t.tracked) return;
     live--;
-    rec.push(OP_CANCEL, t.id, code, 0, 0, 0, precise());
+    rec.push(OP_CANCEL, t.id, code, 0, 0, 0, ms(precise()));
     const groups = t.groups;
     if (groups !== null) for (let i = 0; i < groups.length; i++) memberSettled(groups[i]!, true, precise());
   };
@@ -137,10 +138,10 @@ export function createTaskCore(o: CoreOptions) {
     } else {
       const b = tbl.$lsBase;
       const sid = (b === undefined ? sites.base(tbl) : b) + n;
-      if (!asyncSiteSent(sid)) { sites.use(sid, 'async-function', undefined); markAsyncSent(sid); }
+      if (!asyncSiteSent(sid)) { sites.use(sid, ASYNC_FUNCTION); markAsyncSent(sid); }
       t = new Task(nextId++, parent.id, true);
       live++;
-      rec.push(OP_SPAWN, t.id, parent.id, sid, 0, 0, ts);
+      rec.push(OP_SPAWN, t.id, parent.id, sid, 0, 0, ms(ts));
     }
     t.prev = parent;
     t.mark = jrLen;
@@ -158,13 +159,12 @@ export function createTaskCore(o: CoreOptions) {
       t.awaits++;
       let on: Task | undefined;
       if (typeof x === 'object' && x !== null) {
-        on = tagged.get(x);
-        if (on === undefined && jrLen > t.mark && x instanceof Promise) {
-          const c = jr[jrLen - 1]!;
-          if (c.parentId === t.id) { on = c; jrLen--; }
-        }
+        // A child that just returned in this slice is what `await child()` awaits (checked first: no lookup).
+        if (jrLen > t.mark && jr[jrLen - 1]!.parentId === t.id && x instanceof Promise) on = jr[--jrLen];
+        else on = tagged.get(x);
       }
-      if (on !== undefined && on.tracked) rec.push(OP_AWAIT, t.id, on.id, 0, 0, 0, ts);
+      // Awaiting a task that already settled (an async function that never awaited) is not a wait.
+      if (on !== undefined && on.tracked && !on.settled) rec.push(OP_AWAIT, t.id, on.id, 0, 0, 0, ms(ts));
     }
     jrLen = t.mark;
     if (t.first) { t.first = false; pushJustReturned(t); }
@@ -240,7 +240,7 @@ export function createTaskCore(o: CoreOptions) {
   };
 
   /** A task spawned by an API call (timer, I/O, then, group) from the current task. */
-  const spawn = (kind: TaskKind, name: string, sid: number): Task => newTask(cur, sid, kind, name, precise());
+  const spawn = (k: SpawnKind, sid: number): Task => newTask(cur, sid, k, precise());
 
   /** Runs a callback as task t (one slice). */
   const run = (t: Task, fn: Function, self: unknown, args: ArrayLike<unknown>): unknown => {
@@ -271,8 +271,8 @@ export function createTaskCore(o: CoreOptions) {
   };
 
   /** A combinator group over `members` (the array given to Promise.all & co.). */
-  const group = (kind: TaskKind, name: string, sid: number, mode: number, members: unknown[], then: Function): Task => {
-    const g = newTask(cur, sid, kind, name, precise());
+  const group = (k: SpawnKind, sid: number, mode: number, members: unknown[], then: Function): Task => {
+    const g = newTask(cur, sid, k, precise());
     if (!g.tracked) return g;
     g.mode = mode;
     const ts = precise();
@@ -305,7 +305,7 @@ export function createTaskCore(o: CoreOptions) {
         }
       }
       if (mt !== undefined && mt.tracked) {
-        rec.push(OP_MEMBER, g.id, mt.id, 0, 0, 0, ts);
+        rec.push(OP_MEMBER, g.id, mt.id, 0, 0, 0, ms(ts));
         if (mt.settled) { known(mt.err); continue; }
         pending++;
         (mt.groups ??= []).push(g);

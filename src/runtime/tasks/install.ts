@@ -31,7 +31,7 @@ export function installWith(config: AgentConfig, sink: RecordSink, shared: Float
     clock = startCoarseClock();
     const core = createTaskCore({
       sink, shared, taskCap: Math.max(1, config.taskCap), runMinMs: config.runMinMs,
-      coarseNow: clock.now, preciseNow: clock.now,
+      ticks: clock.ticks,
     });
     const runtimeDir = opts.runtimeDir ?? findRuntimeDir();
     const host = createTransformHost({ includeNodeModules: config.includeNodeModules, ownDir: runtimeDir ?? '' });

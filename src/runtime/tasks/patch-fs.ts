@@ -5,6 +5,7 @@ import { builtin } from './builtin.ts';
 import type { TaskCore } from './core.ts';
 import { isAbortError, replaceMethod } from './disguise.ts';
 import { followPromise } from './follow.ts';
+import { spawnKind } from './sites.ts';
 import type { Task } from './task.ts';
 
 export const FS_METHODS = [
@@ -17,12 +18,12 @@ const CANCEL_ABORT = 3;
 export function patchFs(core: TaskCore, origThen: Function): void {
   const fs = builtin('fs');
   for (const key of FS_METHODS) {
-    const name = `fs.${key}`;
+    const k = spawnKind('io', `fs.${key}`);
     replaceMethod(fs, key, (original) => function (this: unknown) {
       const last = arguments.length - 1;
       const cb = arguments[last];
       if (typeof cb !== 'function' || !core.enabled) return Reflect.apply(original, this, arguments);
-      const t: Task = core.spawn('io', name, core.takeSite());
+      const t: Task = core.spawn(k, core.takeSite());
       const args = Array.prototype.slice.call(arguments);
       args[last] = function (this: unknown, err: unknown) {
         if (isAbortError(err)) core.cancel(t, CANCEL_ABORT);
@@ -43,10 +44,10 @@ export function patchFs(core: TaskCore, origThen: Function): void {
   const fsp = fs.promises;
   if (fsp) {
     for (const key of FS_METHODS) {
-      const name = `fs.promises.${key}`;
+      const k = spawnKind('io', `fs.promises.${key}`);
       replaceMethod(fsp, key, (original) => function (this: unknown) {
         if (!core.enabled) return Reflect.apply(original, this, arguments);
-        const t = core.spawn('io', name, core.takeSite());
+        const t = core.spawn(k, core.takeSite());
         const p = Reflect.apply(original, this, arguments);
         return followPromise(core, origThen, t, p, isAbortError);
       });

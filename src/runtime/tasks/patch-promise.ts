@@ -5,6 +5,7 @@
 import type { TaskKind } from '../../protocol/index.ts';
 import { GROUP_ALL, GROUP_ALL_SETTLED, GROUP_ANY, GROUP_RACE, type TaskCore } from './core.ts';
 import { replaceMethod } from './disguise.ts';
+import { spawnKind } from './sites.ts';
 import type { Task } from './task.ts';
 
 /** Returns the original Promise.prototype.then (for the runtime's own reactions). */
@@ -14,6 +15,7 @@ export function patchPromise(core: TaskCore): Function {
   let internal = 0;
 
   const combinator = (key: string, kind: TaskKind, mode: number): void => {
+    const k = spawnKind(kind, `Promise.${key}`);
     replaceMethod(Promise, key, (original) => function (this: unknown, iterable: unknown) {
       if (this !== Promise || !core.enabled || !Array.isArray(iterable)) return Reflect.apply(original, this, arguments);
       const site = core.takeSite();
@@ -21,7 +23,7 @@ export function patchPromise(core: TaskCore): Function {
       internal++;
       try { p = Reflect.apply(original, this, arguments); } finally { internal--; }
       try {
-        const g = core.group(kind, `Promise.${key}`, site, mode, iterable, origThen);
+        const g = core.group(k, site, mode, iterable, origThen);
         if (g.tracked && p !== null && typeof p === 'object') core.tag(p, g);
       } catch { core.disable(); }
       return p;
@@ -35,6 +37,7 @@ export function patchPromise(core: TaskCore): Function {
   const propagate = (t: Task, fn: unknown): unknown => typeof fn !== 'function' ? fn
     : function (this: unknown) { return core.runAs(t, fn, this, arguments); };
 
+  const THEN = spawnKind('then', 'then callback');
   replaceMethod(Promise.prototype, 'then', (original) => function (this: unknown, onFulfilled: unknown, onRejected: unknown) {
     if (internal > 0 || !core.enabled) return Reflect.apply(original, this, arguments);
     const site = core.takeSite();
@@ -43,7 +46,7 @@ export function patchPromise(core: TaskCore): Function {
       if (parent.id === 0) return Reflect.apply(original, this, arguments);
       return Reflect.apply(original, this, [propagate(parent, onFulfilled), propagate(parent, onRejected)]);
     }
-    const t = core.spawn('then', 'then callback', site);
+    const t = core.spawn(THEN, site);
     // Both paths settle the task; a missing handler is replaced by the equivalent pass-through.
     const f = function (this: unknown, v: unknown) {
       if (typeof onFulfilled !== 'function') { core.settle(t, false, core.precise()); return v; }

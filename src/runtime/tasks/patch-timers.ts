@@ -2,45 +2,52 @@
 // setTimeout / setInterval / setImmediate (+ clear*) and timers/promises as tasks. The originals are
 // captured before patching so the agent's own timers (originals.ts) are never recorded.
 import type { TaskKind } from '../../protocol/index.ts';
-import type { TaskCore } from './core.ts';
 import { builtin } from './builtin.ts';
+import type { TaskCore } from './core.ts';
 import { disguise, isAbortError, replaceMethod } from './disguise.ts';
 import { followPromise } from './follow.ts';
+import { spawnKind } from './sites.ts';
 import type { Task } from './task.ts';
 
 const CANCEL_CLEAR_TIMEOUT = 0;
 const CANCEL_CLEAR_INTERVAL = 1;
 const CANCEL_CLEAR_IMMEDIATE = 2;
 
+/**
+ * The task of a Timeout/Immediate handle, kept on the handle itself: a WeakMap of every timer costs
+ * the garbage collector far more (ephemerons) at hundreds of thousands of timers.
+ */
+const TASK = Symbol('loopscope.task');
+
 export function patchTimers(core: TaskCore, origThen: Function): void {
-  const byHandle = new WeakMap<object, Task>();
   const g = globalThis as any;
   const timersMod = builtin('timers');
 
-  const makeSchedule = (original: Function, kind: TaskKind, name: string, repeat: boolean): Function =>
-    function (this: unknown, callback: unknown) {
+  const makeSchedule = (original: Function, kind: TaskKind, name: string, repeat: boolean): Function => {
+    const k = spawnKind(kind, name);
+    return function (this: unknown, callback: unknown, a1?: unknown, a2?: unknown) {
       if (typeof callback !== 'function' || !core.enabled) return Reflect.apply(original, this, arguments);
-      let t: Task;
-      try { t = core.spawn(kind, name, core.takeSite()); } catch { return Reflect.apply(original, this, arguments); }
-      const wrapped = function (this: unknown) {
-        if (repeat) return core.run(t, callback, this, arguments);
-        try {
-          return core.run(t, callback, this, arguments);
-        } finally {
-          core.settle(t, t.err, core.precise());
-        }
-      };
-      const args = Array.prototype.slice.call(arguments);
-      args[0] = wrapped;
-      const handle = Reflect.apply(original, this, args);
-      if (handle !== null && typeof handle === 'object') byHandle.set(handle, t);
+      const t: Task = core.spawn(k, core.takeSite());
+      const wrapped = repeat
+        ? function (this: unknown) { return core.run(t, callback, this, arguments); }
+        : function (this: unknown) {
+          try { return core.run(t, callback, this, arguments); } finally { core.settle(t, t.err, core.precise()); }
+        };
+      const n = arguments.length;
+      // The common arities without building an array; the callback gets exactly the arguments it would.
+      const handle = n === 1 ? original(wrapped) : n === 2 ? original(wrapped, a1) : n === 3 ? original(wrapped, a1, a2)
+        : Reflect.apply(original, this, [wrapped, ...Array.prototype.slice.call(arguments, 1)]);
+      if (handle !== null && typeof handle === 'object' && t.tracked) {
+        try { handle[TASK] = t; } catch { /* a frozen handle: it cannot be cancelled as a task */ }
+      }
       return handle;
     };
+  };
 
   const makeClear = (original: Function, code: number): Function =>
     function (this: unknown, handle: unknown) {
       if (handle !== null && typeof handle === 'object') {
-        const t = byHandle.get(handle);
+        const t = (handle as any)[TASK] as Task | undefined;
         if (t !== undefined && !t.settled) { try { core.cancel(t, code); } catch { /* never into the user */ } }
       }
       return Reflect.apply(original, this, arguments);
@@ -66,9 +73,10 @@ export function patchTimers(core: TaskCore, origThen: Function): void {
   // timers/promises: the promise is the task; aborted through its signal = cancelled 'abort'.
   const tp = builtin('timers/promises');
   const promiseTimer = (key: string, kind: TaskKind, name: string): void => {
+    const k = spawnKind(kind, name);
     replaceMethod(tp, key, (original) => function (this: unknown) {
       if (!core.enabled) return Reflect.apply(original, this, arguments);
-      const t = core.spawn(kind, name, core.takeSite());
+      const t = core.spawn(k, core.takeSite());
       const p = Reflect.apply(original, this, arguments);
       return followPromise(core, origThen, t, p, isAbortError);
     });

@@ -7,13 +7,19 @@ import { SITE_FIELDS } from '../transform/transform.ts';
 
 export type SiteTable = (() => unknown[]) & { $lsBase?: number };
 
+/** What a patched API spawns: made once per API, so the hot path compares identities, not strings. */
+export interface SpawnKind { kind: TaskKind; name: string | undefined; key: string }
+export function spawnKind(kind: TaskKind, name: string | undefined): SpawnKind {
+  return { kind, name, key: kind + '\0' + (name ?? '') };
+}
+
 export class Sites {
   private next = 1;
   /** Per global id: the file's table and the index in it. */
   private readonly owner: (unknown[] | undefined)[] = [];
   private readonly ownerIndex: number[] = [];
-  /** 0: not sent; else the kind/name it was sent with, as "kind\0name". */
-  private readonly sent: (string | undefined)[] = [];
+  /** The kind it was announced with (undefined: not yet). */
+  private readonly sent: (SpawnKind | undefined)[] = [];
   private readonly byName = new Map<string, number>();
 
   constructor(private readonly send: (msg: SiteMessage) => void) {}
@@ -31,26 +37,25 @@ export class Sites {
     return base;
   }
 
-  /** The id to put in a spawn record for a task of `kind` named `name` spawned at global site `id` (0: unknown site). */
-  use(id: number, kind: TaskKind, name: string | undefined): number {
+  /** The id to put in a spawn record for a task of kind `k` spawned at global site `id` (0: unknown site). */
+  use(id: number, k: SpawnKind): number {
     if (id > 0) {
-      const key = kind + '\0' + (name ?? '');
       const sent = this.sent[id];
-      if (sent === key) return id;
-      if (sent === undefined) { this.sent[id] = key; this.emit(id, id, kind, name); return id; }
+      if (sent === k) return id;
+      if (sent === undefined) { this.sent[id] = k; this.emit(id, id, k.kind, k.name); return id; }
+      if (sent.key === k.key) return id;
       // The same call site spawned another kind of task (a polymorphic `x.readFile(…)`): a site of its own.
-      const alias = `${id}\0${key}`;
+      const alias = `${id}\0${k.key}`;
       let other = this.byName.get(alias);
-      if (other === undefined) { other = this.next++; this.byName.set(alias, other); this.emit(other, id, kind, name); }
+      if (other === undefined) { other = this.next++; this.byName.set(alias, other); this.emit(other, id, k.kind, k.name); }
       return other;
     }
     // No site: spawned from code we did not transform (node_modules, builtins).
-    const key = kind + '\0' + (name ?? '');
-    let anon = this.byName.get(key);
+    let anon = this.byName.get(k.key);
     if (anon === undefined) {
       anon = this.next++;
-      this.byName.set(key, anon);
-      try { this.send({ type: 'site', site: anon, kind, name: name ?? kind }); } catch { /* never throws into the user */ }
+      this.byName.set(k.key, anon);
+      try { this.send({ type: 'site', site: anon, kind: k.kind, name: k.name ?? k.kind }); } catch { /* never throws into the user */ }
     }
     return anon;
   }
