@@ -6,7 +6,7 @@ import type { Block } from '../src/model/types.ts';
 import { isUserCode, formatLocation } from '../src/model/paths.ts';
 import { taskLabel } from '../src/model/task-label.ts';
 import type { Bridge } from './bridge.ts';
-import { checkEvents, checkHostMessage } from './ingest.ts';
+import { checkHostMessage } from './ingest.ts';
 import { buildLayout, type Layout } from './layout.ts';
 import { FrameScheduler } from './scheduler.ts';
 import { RunStore } from './store.ts';
@@ -21,8 +21,9 @@ import { initialUiState, loadUiState, saveUiState, type UiState } from './ui-sta
 import { clip } from './dom.ts';
 import { formatMs } from './glyphs.ts';
 
-/** Frame budget for applying queued events, so live floods leave time to draw. */
-const APPLY_BUDGET_MS = 8;
+/** Time per frame for applying queued events: live floods must leave time to draw. */
+const LIVE_BUDGET_MS = 8;
+const LOAD_BUDGET_MS = 60;
 
 export class App {
   readonly store = new RunStore();
@@ -43,6 +44,7 @@ export class App {
   private foldedCounts = new Map<number, number>();
   private saveTimer = 0;
   private readonly errors: string[] = [];
+  private readonly keyedErrors = new Map<string, string>();
 
   constructor(root: HTMLElement, private readonly bridge: Bridge) {
     applyStandaloneTheme(undefined);
@@ -101,7 +103,13 @@ export class App {
     });
     this.sched.beforeFrame = () => {
       if (this.store.queued === 0) return false;
-      const more = this.store.drain(APPLY_BUDGET_MS);
+      const rejectedBefore = this.store.rejected;
+      // A finished run loads in big slices (it is not going anywhere); a live one leaves room to draw every frame.
+      const more = this.store.drain(this.store.live && !this.store.ended ? LIVE_BUDGET_MS : LOAD_BUDGET_MS);
+      if (this.store.rejected !== rejectedBefore) {
+        const n = this.store.rejected;
+        this.showError(`Skipped ${n} malformed event${n > 1 ? 's' : ''} (first: ${clip(this.store.firstRejection ?? '', 300)}).`, 'rejected');
+      }
       this.dataChanged();
       return more;
     };
@@ -140,6 +148,7 @@ export class App {
         if (!keepUi) { const filters = this.ui.filters; this.ui = initialUiState(); this.ui.filters = filters; }
         this.savedRunId = m.runId;
         this.errors.length = 0;
+        this.keyedErrors.clear();
         this.layout.banner.hidden = true;
         document.title = m.title ? `Loopscope: ${clip(m.title, 100)}` : 'Loopscope';
         this.addEvents(m.events);
@@ -158,25 +167,23 @@ export class App {
     }
   }
 
-  private addEvents(raw: unknown): void {
-    const checked = checkEvents(raw);
-    if (checked.rejected) {
-      this.store.rejected += checked.rejected;
-      this.showError(`Skipped ${this.store.rejected} malformed event${this.store.rejected > 1 ? 's' : ''} (first: ${clip(checked.firstError ?? '', 300)}).`);
-    }
-    this.store.enqueue(checked.events);
+  private addEvents(raw: readonly unknown[]): void {
+    this.store.enqueue(raw);
     this.sched.wake();
   }
 
   /** Loads a whole trace at once (standalone report). */
   loadStandalone(title: string, events: unknown): void {
+    if (!Array.isArray(events)) { this.showError('The embedded trace has no events array: the report file is damaged.'); return; }
     this.handle({ type: 'snapshot', runId: 'report', title, live: false, events: events as TraceEvent[] });
   }
 
-  showError(message: string): void {
-    if (!this.errors.includes(message)) this.errors.push(message);
+  /** Shows a message in the banner; a `key` replaces that key's earlier message instead of adding one. */
+  showError(message: string, key?: string): void {
+    if (key) this.keyedErrors.set(key, message);
+    else if (!this.errors.includes(message)) this.errors.push(message);
     const b = this.layout.banner;
-    b.textContent = this.errors.slice(-3).join('\n');
+    b.textContent = [...this.errors, ...this.keyedErrors.values()].slice(-3).join('\n');
     b.hidden = false;
   }
 
@@ -262,7 +269,7 @@ export class App {
     if (!this.rowsDirty) return;
     // During a live flood on a big tree, rebuild rows at most a few times a second.
     const now = performance.now();
-    if (this.store.queued > 0 && this.rowsCost > 4 && now - this.lastRowsBuild < 250) { this.sched.request('rows'); return; }
+    if (this.store.queued > 0 && this.rowsCost > 4 && now - this.lastRowsBuild < Math.max(250, this.rowsCost * 20)) { this.sched.request('rows'); return; }
     const rows = buildRows({
       tasks: this.store.model.tasks, rootId: this.store.root.id, folds: this.ui.folds, filters: this.ui.filters,
       search: this.ui.search, isUserCode: (f) => isUserCode(f),

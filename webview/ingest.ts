@@ -1,21 +1,30 @@
 // Untrusted input → typed messages. Host messages and inline report data are checked before the model sees
-// them: bad JSON, another schema or protocol version, or malformed events become a clear message, never a crash.
+// them (events in the store, chunk by chunk, as they are applied): bad JSON, another schema or protocol version, or malformed events become a clear message, never a crash.
 import { TRACE_SCHEMA, VIEW_PROTOCOL_VERSION, validateTraceLine, type HostToView, type TraceEvent } from '../src/protocol/index.ts';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
 
 export interface CheckedEvents { events: TraceEvent[]; rejected: number; firstError?: string }
 
-/** Keeps the events that validate; counts and describes the rest. */
-export function checkEvents(raw: unknown): CheckedEvents {
+/** Keeps the events that validate; counts and describes the rest. `offset` numbers them within their batch. */
+export function checkEvents(raw: readonly unknown[], offset = 0): CheckedEvents {
   const out: CheckedEvents = { events: [], rejected: 0 };
-  if (!Array.isArray(raw)) return { events: [], rejected: 1, firstError: 'events: expected an array' };
   for (let i = 0; i < raw.length; i++) {
-    const v = validateTraceLine(raw[i], `event ${i + 1}`);
+    const v = validateTraceLine(raw[i], `event ${offset + i + 1}`);
     if (v.ok && v.value.type !== 'header') out.events.push(v.value);
-    else { out.rejected++; if (!out.firstError) out.firstError = v.ok ? `event ${i + 1}: a header inside the events` : v.error; }
+    else { out.rejected++; if (!out.firstError) out.firstError = v.ok ? `event ${offset + i + 1}: a header inside the events` : v.error; }
   }
   return out;
+}
+
+/** The events of a snapshot/events message: `eventsJson` text when the host sent it, else `events`. */
+function eventsOf(m: Record<string, unknown>): Checked<unknown[]> {
+  let ev: unknown = m.events;
+  if (typeof m.eventsJson === 'string') {
+    try { ev = JSON.parse(m.eventsJson); } catch { return { ok: false, error: `a "${String(m.type)}" message whose eventsJson is not valid JSON` }; }
+  }
+  if (!Array.isArray(ev)) return { ok: false, error: `a "${String(m.type)}" message without an events array` };
+  return { ok: true, value: ev };
 }
 
 const str = (v: unknown, max = 500): string => (typeof v === 'string' ? v.slice(0, max) : '');
@@ -30,10 +39,17 @@ export function checkHostMessage(data: unknown): Checked<HostToView> {
         return { ok: false, error: `The extension speaks view protocol ${JSON.stringify(m.version)?.slice(0, 20)}, this view speaks ${VIEW_PROTOCOL_VERSION}. Reload the window (Developer: Reload Window) so both come from the same Loopscope version.` };
       }
       return { ok: true, value: { type: 'hello', version: VIEW_PROTOCOL_VERSION, theme: m.theme === 'light' || m.theme === 'dark' || m.theme === 'high-contrast' ? m.theme : undefined } };
-    case 'snapshot':
-      return { ok: true, value: { type: 'snapshot', runId: str(m.runId), title: str(m.title), live: m.live === true, events: m.events as TraceEvent[] } };
-    case 'events':
-      return { ok: true, value: { type: 'events', runId: str(m.runId), events: m.events as TraceEvent[] } };
+    // Events stay unchecked here (typed as what they should be): the store validates each one as it applies it.
+    case 'snapshot': {
+      const ev = eventsOf(m);
+      if (!ev.ok) return ev;
+      return { ok: true, value: { type: 'snapshot', runId: str(m.runId), title: str(m.title), live: m.live === true, events: ev.value as TraceEvent[] } };
+    }
+    case 'events': {
+      const ev = eventsOf(m);
+      if (!ev.ok) return ev;
+      return { ok: true, value: { type: 'events', runId: str(m.runId), events: ev.value as TraceEvent[] } };
+    }
     case 'ended':
       return { ok: true, value: { type: 'ended', runId: str(m.runId) } };
     case 'error':

@@ -5,6 +5,7 @@ import type { TraceEvent, ProcessEvent, ExitEvent } from '../src/protocol/index.
 import type { TaskNode, Block } from '../src/model/types.ts';
 import { TraceModel } from '../src/model/trace-model.ts';
 import { RunIndex } from './timeline/run-index.ts';
+import { checkEvents } from './ingest.ts';
 
 export class RunStore {
   model = new TraceModel();
@@ -13,8 +14,9 @@ export class RunStore {
   title = '';
   live = false;
   ended = false;
-  /** Events the view refused (failed validation). */
+  /** Events the view refused (failed validation), and what was wrong with the first one. */
   rejected = 0;
+  firstRejection: string | undefined;
   /** Time span seen so far (ms since the process's time origin). */
   startTs = Infinity;
   endTs = -Infinity;
@@ -25,20 +27,23 @@ export class RunStore {
   dataVersion = 0;
   /** Bumped when a block arrives or changes. */
   blocksVersion = 0;
-  private queue: TraceEvent[][] = [];
+  /** Batches as they came (unvalidated), and how far into the first one we are. */
+  private queue: (readonly unknown[])[] = [];
+  /** Event number of queue[0][0] within the run, for messages about malformed events. */
+  private seen = 0;
   private queueHead = 0;
   private blockCache: Block[] | undefined;
 
   reset(runId: string, title: string, live: boolean): void {
     this.model = new TraceModel();
     this.runs.clear();
-    Object.assign(this, { runId, title, live, ended: false, rejected: 0,
+    Object.assign(this, { runId, title, live, ended: false, rejected: 0, firstRejection: undefined,
       startTs: Infinity, endTs: -Infinity, eventCount: 0 });
-    this.queue = []; this.queueHead = 0; this.blockCache = undefined;
+    this.queue = []; this.queueHead = 0; this.seen = 0; this.blockCache = undefined;
     this.structureVersion++; this.dataVersion++; this.blocksVersion++;
   }
 
-  enqueue(events: TraceEvent[]): void { if (events.length) this.queue.push(events); }
+  enqueue(raw: readonly unknown[]): void { if (raw.length) this.queue.push(raw); }
 
   get queued(): number {
     let n = -this.queueHead; // queueHead: how much of the first batch is already applied
@@ -53,7 +58,10 @@ export class RunStore {
     while (this.queue.length > 0) {
       const batch = this.queue[0];
       const end = Math.min(batch.length, this.queueHead + CHUNK);
-      this.applyNow(this.queueHead === 0 && end === batch.length ? batch : batch.slice(this.queueHead, end));
+      const checked = checkEvents(this.queueHead === 0 && end === batch.length ? batch : batch.slice(this.queueHead, end), this.seen);
+      this.seen += end - this.queueHead;
+      if (checked.rejected) { this.rejected += checked.rejected; this.firstRejection ??= checked.firstError; }
+      this.applyNow(checked.events);
       if (end === batch.length) { this.queue.shift(); this.queueHead = 0; } else this.queueHead = end;
       if (performance.now() >= until) break;
     }
