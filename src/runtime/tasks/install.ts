@@ -11,6 +11,7 @@ import { createTaskCore } from './core.ts';
 import { patchFs } from './patch-fs.ts';
 import { patchPromise } from './patch-promise.ts';
 import { patchTimers } from './patch-timers.ts';
+import { installStackColumns } from './stack-columns.ts';
 import { createTransformHost } from './transform-host.ts';
 
 export interface InstallOptions {
@@ -50,6 +51,7 @@ export function installWith(config: AgentConfig, sink: RecordSink, shared: Float
       patchFs(core, origThen);
       try { builtin('module').syncBuiltinESMExports?.(); } catch { /* named ESM imports of builtins keep the originals */ }
       installCjsHook(host);
+      installStackColumns({ mapColumn: (f, l, c) => host.mapper.mapColumn(f, l, c), ownDir: runtimeDir ?? '' });
       if (opts.esm !== false && runtimeDir) registerEsmHooks(runtimeDir, config.includeNodeModules);
     } catch {
       core.disable(); // the transformed code keeps working; nothing more is recorded
