@@ -46,8 +46,8 @@ export class DetailsView {
     row('Lifetime', `${formatMs(task.spawnTs)} → ${task.endTs !== undefined ? formatMs(task.endTs) + ` (${formatMs(task.endTs - task.spawnTs)})` : 'still pending'}`);
     row('Runs', `${task.runs} run${task.runs === 1 ? '' : 's'}, ${formatMs(task.runMs)} on the event loop`);
     row('Awaits', String(task.awaits));
-    const chain = model.ancestors(task.id).slice(1);
-    row('Parents', chain.length ? this.taskLinks(chain) : '(root)');
+    const chain = model.ancestors(task.id).slice(1).reverse();
+    row('Parents', chain.length ? this.taskLinks(chain, ' › ') : '(root)');
     const awaited = task.awaited.map((id) => model.tasks.get(id)).filter((t): t is TaskNode => t !== undefined);
     row('Awaited', awaited.length ? this.taskLinks(awaited) : 'nothing');
     if (task.members?.length) row('Members', this.taskLinks(task.members.map((id) => model.tasks.get(id)).filter((t): t is TaskNode => !!t)));
@@ -75,9 +75,10 @@ export class DetailsView {
     return a;
   }
 
-  private taskLinks(tasks: TaskNode[]): HTMLElement {
+  private taskLinks(tasks: TaskNode[], separator?: string): HTMLElement {
     const span = el('span', 'task-links');
     for (const t of tasks.slice(0, MAX_LISTED)) {
+      if (separator && span.childNodes.length) span.appendChild(el('span', 'sep', separator));
       const b = el('button', 'link', clip(taskLabel(t), 60));
       b.addEventListener('click', () => this.cb.selectTask(t.id));
       span.appendChild(b);

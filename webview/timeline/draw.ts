@@ -137,9 +137,12 @@ function drawLanes(d: DrawInput): void {
     if (t.state === 'cancelled' && t.endTs !== undefined) drawCross(ctx, x(t.endTs), y + rh / 2, p.cancelled);
     if (t.state === 'rejected' && t.endTs !== undefined) { ctx.fillStyle = p.rejected; ctx.fillRect(x(t.endTs) - 1.5, y + 3, 3, rh - 6); }
     if (blocksById) for (const id of t.blocks) { const b = blocksById.get(id); if (b) drawBlock(d, b, y + 3, rh - 6, true); }
-    if (t.id === d.selectedTask && xb - xa > 60) {
-      ctx.fillStyle = p.selectionFg;
-      ctx.fillText(clip(t.name, 80), Math.max(xa, 0) + 4, y + rh / 2);
+    if (t.id === d.selectedTask) {
+      // Name the selected lane just after its bar, where it cannot cover slices or block labels.
+      const label = clip(t.name, 80);
+      const tw = ctx.measureText(label).width;
+      const lx = xb + 8;
+      if (lx + tw < width) { ctx.fillStyle = p.selectionFg; ctx.fillText(label, lx, y + rh / 2); }
     }
   }
 }
