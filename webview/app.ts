@@ -1,12 +1,12 @@
 // Wires the panes together: messages in → RunStore; one selection shared by tree, timeline, blocking list and
 // details; one frame scheduler; UI state saved through the host when there is one.
-import type { HostToView, SourceLocation, TraceEvent } from '../src/protocol/index.ts';
+import type { SourceLocation } from '../src/protocol/index.ts';
 import { VIEW_PROTOCOL_VERSION } from '../src/protocol/index.ts';
 import type { Block } from '../src/model/types.ts';
 import { isUserCode, formatLocation } from '../src/model/paths.ts';
 import { taskLabel } from '../src/model/task-label.ts';
 import type { Bridge } from './bridge.ts';
-import { checkHostMessage } from './ingest.ts';
+import { checkHostMessage, type CheckedHostMessage } from './ingest.ts';
 import { buildLayout, type Layout } from './layout.ts';
 import { FrameScheduler } from './scheduler.ts';
 import { RunStore } from './store.ts';
@@ -43,6 +43,9 @@ export class App {
   private blocksVersion = -1;
   private foldedCounts = new Map<number, number>();
   private saveTimer = 0;
+  private detailsKey = '';
+  private detailsData = -1;
+  private detailsAt = 0;
   private readonly errors: string[] = [];
   private readonly keyedErrors = new Map<string, string>();
 
@@ -66,7 +69,8 @@ export class App {
       task: (id) => this.store.task(id),
       foldedCount: (id) => this.foldedCount(id),
       select: (id) => this.selectTask(id, 'tree'),
-      toggle: (id, ex) => { this.ui.folds.set(id, ex); this.structureChanged(); },
+      // Rows are rebuilt at once: the next key press (→ after → unfolds) must see the unfolded rows.
+      toggle: (id, ex) => { this.ui.folds.set(id, ex); this.structureChanged(); this.renderRows(); },
       open: (id) => { const t = this.store.task(id); if (t?.site) this.openLocation(t.site); },
       selectedId: () => this.ui.selectedTask,
     });
@@ -136,7 +140,7 @@ export class App {
     this.handle(c.value);
   }
 
-  private handle(m: HostToView): void {
+  private handle(m: CheckedHostMessage): void {
     switch (m.type) {
       case 'hello':
         if (m.theme) { document.body.dataset.themeFixed = '1'; applyStandaloneTheme(m.theme); }
@@ -151,12 +155,12 @@ export class App {
         this.keyedErrors.clear();
         this.layout.banner.hidden = true;
         document.title = m.title ? `Loopscope: ${clip(m.title, 100)}` : 'Loopscope';
-        this.addEvents(m.events);
+        this.addEvents(m.raw);
         break;
       }
       case 'events':
         if (m.runId !== this.store.runId) return; // a batch from a run this view is no longer showing
-        this.addEvents(m.events);
+        this.addEvents(m.raw);
         break;
       case 'ended':
         if (m.runId === this.store.runId) { this.store.ended = true; this.changed(); }
@@ -167,15 +171,15 @@ export class App {
     }
   }
 
-  private addEvents(raw: readonly unknown[]): void {
+  private addEvents(raw: readonly unknown[] | string): void {
     this.store.enqueue(raw);
     this.sched.wake();
   }
 
-  /** Loads a whole trace at once (standalone report). */
-  loadStandalone(title: string, events: unknown): void {
-    if (!Array.isArray(events)) { this.showError('The embedded trace has no events array: the report file is damaged.'); return; }
-    this.handle({ type: 'snapshot', runId: 'report', title, live: false, events: events as TraceEvent[] });
+  /** Loads a whole trace (standalone report): batches of events, or of JSON text parsed one per frame. */
+  loadStandalone(title: string, batches: readonly (readonly unknown[] | string)[]): void {
+    this.handle({ type: 'snapshot', runId: 'report', title, live: false, events: [], raw: [] });
+    for (const b of batches) this.addEvents(b);
   }
 
   /** Shows a message in the banner; a `key` replaces that key's earlier message instead of adding one. */
@@ -298,6 +302,14 @@ export class App {
   }
 
   private renderDetails(): void {
+    // Rebuilding the details DOM on every live frame is wasted work: redo it when the selection changes,
+    // and for new data at most four times a second.
+    const key = `${this.store.runId}|${this.ui.selectedTask}|${this.ui.selectedBlock}`;
+    if (key === this.detailsKey) {
+      if (this.store.dataVersion === this.detailsData) return;
+      if (performance.now() - this.detailsAt < 250) { this.sched.request('details'); return; }
+    }
+    this.detailsKey = key; this.detailsData = this.store.dataVersion; this.detailsAt = performance.now();
     const t = this.ui.selectedTask === undefined ? undefined : this.store.task(this.ui.selectedTask);
     const b = this.ui.selectedBlock === undefined ? undefined : this.block(this.ui.selectedBlock);
     this.details.render(this.store.model, t, b, (id) => this.block(id));

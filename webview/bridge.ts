@@ -43,8 +43,13 @@ export function createBridge(): Bridge {
   };
 }
 
-/** The trace a standalone report carries in <script type="application/json" id="loopscope-trace">, unparsed. */
+/** The header a standalone report carries in <script type="application/json" id="loopscope-trace">, unparsed. */
 export function inlineTraceText(): string | undefined {
   const node = document.getElementById('loopscope-trace');
   return node?.textContent ?? undefined;
+}
+
+/** The report's event chunks (<script type="application/json" class="loopscope-events">), unparsed, in order. */
+export function inlineEventChunks(): string[] {
+  return [...document.querySelectorAll('script.loopscope-events')].map((n) => n.textContent ?? '');
 }

@@ -17,20 +17,23 @@ export function checkEvents(raw: readonly unknown[], offset = 0): CheckedEvents 
   return out;
 }
 
-/** The events of a snapshot/events message: `eventsJson` text when the host sent it, else `events`. */
-function eventsOf(m: Record<string, unknown>): Checked<unknown[]> {
-  let ev: unknown = m.events;
-  if (typeof m.eventsJson === 'string') {
-    try { ev = JSON.parse(m.eventsJson); } catch { return { ok: false, error: `a "${String(m.type)}" message whose eventsJson is not valid JSON` }; }
-  }
-  if (!Array.isArray(ev)) return { ok: false, error: `a "${String(m.type)}" message without an events array` };
-  return { ok: true, value: ev };
+/** The events of a snapshot/events message: `eventsJson` text when the host sent it (parsed later, by the store), else `events`. */
+function eventsOf(m: Record<string, unknown>): Checked<unknown[] | string> {
+  if (typeof m.eventsJson === 'string') return { ok: true, value: m.eventsJson };
+  if (!Array.isArray(m.events)) return { ok: false, error: `a "${String(m.type)}" message without an events array` };
+  return { ok: true, value: m.events };
 }
 
 const str = (v: unknown, max = 500): string => (typeof v === 'string' ? v.slice(0, max) : '');
 
 /** Checks a host → view message's shape (events are checked separately, in the same pass that applies them). */
-export function checkHostMessage(data: unknown): Checked<HostToView> {
+/** A host message after the shape check; snapshot/events carry their events unchecked in `raw`. */
+export type CheckedHostMessage =
+  | Exclude<HostToView, { type: 'snapshot' } | { type: 'events' }>
+  | (Extract<HostToView, { type: 'snapshot' }> & { raw: unknown[] | string })
+  | (Extract<HostToView, { type: 'events' }> & { raw: unknown[] | string });
+
+export function checkHostMessage(data: unknown): Checked<CheckedHostMessage> {
   if (typeof data !== 'object' || data === null) return { ok: false, error: 'a message that is not an object' };
   const m = data as Record<string, unknown>;
   switch (m.type) {
@@ -43,12 +46,12 @@ export function checkHostMessage(data: unknown): Checked<HostToView> {
     case 'snapshot': {
       const ev = eventsOf(m);
       if (!ev.ok) return ev;
-      return { ok: true, value: { type: 'snapshot', runId: str(m.runId), title: str(m.title), live: m.live === true, events: ev.value as TraceEvent[] } };
+      return { ok: true, value: { type: 'snapshot', runId: str(m.runId), title: str(m.title), live: m.live === true, events: [], raw: ev.value } };
     }
     case 'events': {
       const ev = eventsOf(m);
       if (!ev.ok) return ev;
-      return { ok: true, value: { type: 'events', runId: str(m.runId), events: ev.value as TraceEvent[] } };
+      return { ok: true, value: { type: 'events', runId: str(m.runId), events: [], raw: ev.value } };
     }
     case 'ended':
       return { ok: true, value: { type: 'ended', runId: str(m.runId) } };
@@ -59,9 +62,12 @@ export function checkHostMessage(data: unknown): Checked<HostToView> {
   }
 }
 
-export interface InlineTrace { title: string; events: unknown }
+export interface InlineTrace { title: string; events: unknown[] | undefined; chunks: number | undefined }
 
-/** Parses the inline report data: {schema, title, events}. */
+/**
+ * Parses the inline report header: {schema, title, chunks} (events follow in `chunks` separate JSON elements,
+ * so the page can show the first ones while it parses the rest) or, from older writers, {schema, title, events}.
+ */
 export function parseInlineTrace(text: string): Checked<InlineTrace> {
   let data: unknown;
   try { data = JSON.parse(text); } catch { return { ok: false, error: 'The embedded trace is not valid JSON: the report file is damaged. Write it again with `loopscope report <trace> --html <file>`.' }; }
@@ -70,5 +76,8 @@ export function parseInlineTrace(text: string): Checked<InlineTrace> {
   if (d.schema !== TRACE_SCHEMA) {
     return { ok: false, error: `The embedded trace is ${JSON.stringify(d.schema)?.slice(0, 60) ?? 'of no known schema'}, but this viewer reads ${TRACE_SCHEMA}. Write the report again with this Loopscope version.` };
   }
-  return { ok: true, value: { title: str(d.title), events: d.events } };
+  const chunks = Number.isInteger(d.chunks) && (d.chunks as number) >= 0 ? d.chunks as number : undefined;
+  const events = Array.isArray(d.events) ? d.events : undefined;
+  if (chunks === undefined && events === undefined) return { ok: false, error: 'The embedded trace has no events: the report file is damaged.' };
+  return { ok: true, value: { title: str(d.title), events, chunks } };
 }

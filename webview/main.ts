@@ -2,7 +2,7 @@
 // and standalone (CLI HTML report, tests): standalone data comes from an inline JSON element or postMessage.
 import './styles.css';
 import { App } from './app.ts';
-import { createBridge, inlineTraceText } from './bridge.ts';
+import { createBridge, inlineEventChunks, inlineTraceText } from './bridge.ts';
 import { parseInlineTrace } from './ingest.ts';
 import { VIEW_PROTOCOL_VERSION } from '../src/protocol/index.ts';
 
@@ -15,8 +15,12 @@ function start(): void {
   const inline = bridge.inVsCode ? undefined : inlineTraceText();
   if (inline !== undefined) {
     const parsed = parseInlineTrace(inline);
-    if (parsed.ok) app.loadStandalone(parsed.value.title, parsed.value.events);
-    else app.showError(parsed.error);
+    if (!parsed.ok) app.showError(parsed.error);
+    else if (parsed.value.chunks !== undefined) {
+      const chunks = inlineEventChunks();
+      app.loadStandalone(parsed.value.title, chunks);
+      if (chunks.length !== parsed.value.chunks) app.showError(`The report is cut off: it should hold ${parsed.value.chunks} blocks of events but holds ${chunks.length}; showing what is there.`);
+    } else app.loadStandalone(parsed.value.title, [parsed.value.events ?? []]);
   }
   // Tell the host we can take messages (it answers with hello + snapshot).
   bridge.post({ type: 'ready', version: VIEW_PROTOCOL_VERSION });

@@ -27,9 +27,9 @@ export class RunStore {
   dataVersion = 0;
   /** Bumped when a block arrives or changes. */
   blocksVersion = 0;
-  /** Batches as they came (unvalidated), and how far into the first one we are. */
-  private queue: (readonly unknown[])[] = [];
-  /** Event number of queue[0][0] within the run, for messages about malformed events. */
+  /** Batches as they came (unvalidated; JSON text is parsed when its turn comes), and how far into the first one we are. */
+  private queue: (readonly unknown[] | string)[] = [];
+  /** Event number of the next queued event within the run, for messages about malformed events. */
   private seen = 0;
   private queueHead = 0;
   private blockCache: Block[] | undefined;
@@ -43,11 +43,13 @@ export class RunStore {
     this.structureVersion++; this.dataVersion++; this.blocksVersion++;
   }
 
-  enqueue(raw: readonly unknown[]): void { if (raw.length) this.queue.push(raw); }
+  /** Queues a batch: events, or a JSON array of events as text (parsed in a later frame, so a message handler never stalls). */
+  enqueue(raw: readonly unknown[] | string): void { if (raw.length) this.queue.push(raw); }
 
+  /** Events waiting to be applied (a batch still in JSON text counts as one). */
   get queued(): number {
     let n = -this.queueHead; // queueHead: how much of the first batch is already applied
-    for (const b of this.queue) n += b.length;
+    for (const b of this.queue) n += typeof b === 'string' ? 1 : b.length;
     return n;
   }
 
@@ -56,16 +58,28 @@ export class RunStore {
     const until = performance.now() + budgetMs;
     const CHUNK = 20000;
     while (this.queue.length > 0) {
-      const batch = this.queue[0];
-      const end = Math.min(batch.length, this.queueHead + CHUNK);
-      const checked = checkEvents(this.queueHead === 0 && end === batch.length ? batch : batch.slice(this.queueHead, end), this.seen);
+      const head = this.queue[0];
+      if (typeof head === 'string') {
+        const parsed = parseBatch(head);
+        if (Array.isArray(parsed)) this.queue[0] = parsed;
+        else { this.queue.shift(); this.reject(1, 'a batch of events that is not a valid JSON array'); }
+        if (performance.now() >= until) break;
+        continue;
+      }
+      const end = Math.min(head.length, this.queueHead + CHUNK);
+      const checked = checkEvents(this.queueHead === 0 && end === head.length ? head : head.slice(this.queueHead, end), this.seen);
       this.seen += end - this.queueHead;
-      if (checked.rejected) { this.rejected += checked.rejected; this.firstRejection ??= checked.firstError; }
+      if (checked.rejected) this.reject(checked.rejected, checked.firstError);
       this.applyNow(checked.events);
-      if (end === batch.length) { this.queue.shift(); this.queueHead = 0; } else this.queueHead = end;
+      if (end === head.length) { this.queue.shift(); this.queueHead = 0; } else this.queueHead = end;
       if (performance.now() >= until) break;
     }
     return this.queue.length > 0;
+  }
+
+  private reject(n: number, why: string | undefined): void {
+    this.rejected += n;
+    this.firstRejection ??= why;
   }
 
   private applyNow(events: TraceEvent[]): void {
@@ -103,4 +117,8 @@ export class RunStore {
 
   /** Threshold the agent used, for the legend. */
   get thresholdMs(): number | undefined { return this.process?.thresholdMs; }
+}
+
+function parseBatch(text: string): unknown {
+  try { return JSON.parse(text); } catch { return undefined; }
 }

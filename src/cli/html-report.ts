@@ -17,6 +17,9 @@ export interface HtmlReportAssets { script: string; css: string }
 
 export class HtmlReportError extends Error {}
 
+/** Events per embedded JSON block. */
+const CHUNK_EVENTS = 50000;
+
 /** The built webview bundle. Looks next to dist/cli.cjs, then in the repo's dist/ (when run from sources). */
 export function loadWebviewAssets(assetsDir?: string): HtmlReportAssets {
   const dirs = assetsDir ? [assetsDir] : [join(__dirname, 'webview'), join(__dirname, '..', '..', 'dist', 'webview')];
@@ -50,7 +53,13 @@ export function renderHtmlReport(events: readonly TraceEvent[], assets: HtmlRepo
   // Bundled code may contain "</script" or "<!--" inside strings/regexes; `<\/` means the same there.
   const script = assets.script.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
   const css = assets.css.replace(/<\/(style)/gi, '<\\/$1');
-  const data = inertJson({ schema: TRACE_SCHEMA, title, events });
+  // Events go in chunks of separate JSON blocks: the page parses and shows them one chunk per frame,
+  // so the first tasks appear long before a million events are read.
+  const chunks: string[] = [];
+  for (let i = 0; i < events.length; i += CHUNK_EVENTS) {
+    chunks.push(`<script type="application/json" class="loopscope-events">${inertJson(events.slice(i, i + CHUNK_EVENTS))}</script>\n`);
+  }
+  const data = inertJson({ schema: TRACE_SCHEMA, title, chunks: chunks.length });
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -64,7 +73,7 @@ export function renderHtmlReport(events: readonly TraceEvent[], assets: HtmlRepo
 <body>
 <div id="loopscope"></div>
 <script type="application/json" id="loopscope-trace">${data}</script>
-<script nonce="${nonce}">${script}</script>
+${chunks.join('')}<script nonce="${nonce}">${script}</script>
 </body>
 </html>
 `;

@@ -44,8 +44,10 @@ describe('hostile trace', () => {
   it('a task named </script> in the report cannot end the data block', async () => {
     const assets = loadWebviewAssets();
     const html = renderHtmlReport(hostileTrace(), assets, { title: 't' });
-    const data = html.slice(html.indexOf('id="loopscope-trace">'), html.indexOf('</script>', html.indexOf('id="loopscope-trace">')));
-    assert.ok(!data.slice(1).includes('<'), 'no "<" inside the JSON block');
+    const blocks = [...html.matchAll(/<script type="application\/json"[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+    assert.equal(blocks.length, 2, 'the header and one chunk of events');
+    for (const b of blocks) assert.ok(!b.includes('<'), 'no "<" inside a JSON block');
+    assert.ok(blocks[1].includes('\\u003c/script>\\u003cscript>window.__pwned=1'), 'the name is kept, escaped');
     assert.match(html, /Content-Security-Policy" content="default-src 'none'; script-src 'nonce-/);
     assert.ok(!/\bsrc=["']?https?:|href=["']?https?:/.test(html), 'nothing remote');
   });
@@ -62,6 +64,12 @@ describe('damaged input', () => {
   it('says so when the embedded trace is not JSON', async () => {
     const page = await openEdited((h) => h.replace('id="loopscope-trace">{', 'id="loopscope-trace">{{'));
     assert.match(await banner(page), /not valid JSON.*loopscope report/s);
+    assert.deepEqual(problemsOf(page), []);
+  });
+
+  it('says so when the report is cut off, and shows what is there', async () => {
+    const page = await openEdited((h) => h.replace(/<script type="application\/json" class="loopscope-events">[\s\S]*?<\/script>/, ''));
+    assert.match(await banner(page), /cut off.*1 blocks of events but holds 0/s);
     assert.deepEqual(problemsOf(page), []);
   });
 
