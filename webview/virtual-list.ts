@@ -17,6 +17,8 @@ export class VirtualList {
   private count = 0;
   private first = 0;
   private last = -1;
+  private top = 0;
+  private viewportHeight = 0;
   /** Called after scrolling (the timeline follows the tree's scroll position). */
   onScroll: (() => void) | undefined;
 
@@ -31,9 +33,10 @@ export class VirtualList {
   }
 
   get rowHeight(): number { return this.o.rowHeight; }
-  get scrollTop(): number { return this.viewport.scrollTop; }
-  set scrollTop(v: number) { this.viewport.scrollTop = v; }
-  get height(): number { return this.viewport.clientHeight; }
+  /** Scroll position as of the last render or scroll event: reading the DOM's after writing rows would force a layout. */
+  get scrollTop(): number { return this.top; }
+  set scrollTop(v: number) { this.viewport.scrollTop = v; this.top = this.viewport.scrollTop; }
+  get height(): number { return this.viewportHeight; }
 
   setCount(n: number): void {
     this.count = n;
@@ -43,9 +46,11 @@ export class VirtualList {
   /** Redraws the rows in view (call after the data behind them changed). */
   render(): void {
     const h = this.o.rowHeight;
-    const top = this.viewport.scrollTop;
+    // The only layout reads of a frame, done before any write.
+    const top = this.top = this.viewport.scrollTop;
+    const vh = this.viewportHeight = this.viewport.clientHeight;
     const first = Math.max(0, Math.floor(top / h) - 2);
-    const last = Math.min(this.count - 1, Math.ceil((top + this.viewport.clientHeight) / h) + 2);
+    const last = Math.min(this.count - 1, Math.ceil((top + vh) / h) + 2);
     const need = Math.max(0, last - first + 1);
     while (this.pool.length < need) {
       const r = el('div', 'vrow');
@@ -56,11 +61,12 @@ export class VirtualList {
       const r = this.pool[i];
       if (i >= need) {
         // Spare rows keep nothing: no stale names, nothing a query or screen reader could find.
-        if (r.style.display !== 'none') { r.style.display = 'none'; r.textContent = ''; r.removeAttribute('role'); r.removeAttribute('id'); delete r.dataset.key; delete r.dataset.id; }
+        if (r.style.display !== 'none') { r.style.display = 'none'; r.textContent = ''; r.removeAttribute('role'); r.removeAttribute('id'); delete r.dataset.key; delete r.dataset.id; delete r.dataset.y; }
         continue;
       }
-      r.style.display = '';
-      r.style.transform = `translateY(${(first + i) * h}px)`;
+      if (r.style.display === 'none') r.style.display = '';
+      const y = (first + i) * h;
+      if (r.dataset.y !== String(y)) { r.dataset.y = String(y); r.style.transform = `translateY(${y}px)`; }
       this.o.renderRow(r, first + i);
     }
     this.first = first; this.last = last;
@@ -73,8 +79,8 @@ export class VirtualList {
 
   scrollToIndex(index: number): void {
     const h = this.o.rowHeight;
-    const top = index * h, vh = this.viewport.clientHeight;
-    if (top < this.viewport.scrollTop) this.viewport.scrollTop = top;
-    else if (top + h > this.viewport.scrollTop + vh) this.viewport.scrollTop = top + h - vh;
+    const top = index * h, vh = this.viewport.clientHeight, cur = this.viewport.scrollTop;
+    if (top < cur) this.scrollTop = top;
+    else if (top + h > cur + vh) this.scrollTop = top + h - vh;
   }
 }
