@@ -4,7 +4,7 @@ import type { TaskKind } from '../protocol/events.ts';
 import { TASK_STATES, type TaskNode, type TaskState } from './types.ts';
 
 export interface FoldGroup {
-  /** kind + name: what makes siblings "the same". */
+  /** kind + name + site: what makes siblings "the same". */
   key: string;
   kind: TaskKind;
   name: string;
@@ -14,11 +14,16 @@ export interface FoldGroup {
   counts: Record<TaskState, number>;
 }
 
-export function foldKey(node: Pick<TaskNode, 'kind' | 'name'>): string {
-  return node.kind + '\u0000' + node.name;
+/**
+ * Siblings are "the same" when kind, name and spawn site match: a thousand fetchItem() calls fold, but
+ * three setTimeout callbacks from three different lines stay apart (one of them may be the one that blocked).
+ */
+export function foldKey(node: Pick<TaskNode, 'kind' | 'name' | 'site'>): string {
+  const s = node.site;
+  return node.kind + '\u0000' + node.name + '\u0000' + (s ? `${s.file}:${s.line}:${s.column}` : '');
 }
 
-/** Groups siblings with the same kind and name; groups in order of first appearance. */
+/** Groups siblings with the same kind, name and site; groups in order of first appearance. */
 export function foldSiblings(nodes: readonly TaskNode[]): FoldGroup[] {
   const groups = new Map<string, FoldGroup>();
   for (const node of nodes) {

@@ -1,5 +1,7 @@
 // Hand-made traces for the model's unit tests: the events a real agent would send, with a clock that
 // moves forward one millisecond per event unless told otherwise.
+import assert from 'node:assert/strict';
+import type { ChromeTraceEvent } from '../../src/model/index.ts';
 import type { BlockEvent, CancelReason, SourceLocation, TaskKind, TraceEvent } from '../../src/protocol/index.ts';
 
 export const CWD = '/home/dev/shop';
@@ -88,4 +90,34 @@ export function shopTrace(): TraceBuilder {
     .settle(4, 'rejected')
     .settle(6, 'resolved')
     .settle(5, 'resolved');
+}
+
+/** What Perfetto's JSON importer insists on: finite numbers, matched async begin/end, properly nested X events per thread. */
+export function assertValidChromeTrace(events: ChromeTraceEvent[]): void {
+  const open = new Map<string, number>();
+  for (const e of events) {
+    assert.equal(typeof e.name, 'string');
+    assert.ok(Number.isFinite(e.ts) && e.ts >= 0, `ts of ${e.name}`);
+    if (e.dur !== undefined) assert.ok(Number.isFinite(e.dur) && e.dur >= 0, `dur of ${e.name}`);
+    assert.ok(Number.isInteger(e.pid) && Number.isInteger(e.tid));
+    if (e.ph === 'b') { assert.ok(e.id); open.set(`${e.cat}:${e.id}`, e.ts); }
+    if (e.ph === 'e') {
+      const b = open.get(`${e.cat}:${e.id}`);
+      assert.ok(b !== undefined, `'e' without 'b' for ${e.id}`);
+      assert.ok(e.ts >= b, `'e' before 'b' for ${e.id}`);
+      open.delete(`${e.cat}:${e.id}`);
+    }
+  }
+  assert.equal(open.size, 0, `every 'b' has an 'e' (unmatched: ${[...open.keys()].join(', ')})`);
+  const byThread = new Map<number, ChromeTraceEvent[]>();
+  for (const e of events) if (e.ph === 'X') (byThread.get(e.tid) ?? byThread.set(e.tid, []).get(e.tid)!).push(e);
+  for (const xs of byThread.values()) {
+    xs.sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+    const stack: number[] = [];
+    for (const x of xs) {
+      while (stack.length && stack[stack.length - 1] <= x.ts) stack.pop();
+      if (stack.length) assert.ok(x.ts + x.dur! <= stack[stack.length - 1] + 1e-6, `${x.name} at ${x.ts} overlaps its enclosing slice`);
+      stack.push(x.ts + x.dur!);
+    }
+  }
 }

@@ -1,37 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { toChromeTrace, type ChromeTraceEvent } from '../../src/model/index.ts';
-import { TraceBuilder, at, shopTrace } from './model-builder.ts';
-
-/** What Perfetto's JSON importer insists on: finite numbers, matched async begin/end, properly nested X events per thread. */
-function assertValid(events: ChromeTraceEvent[]): void {
-  const open = new Map<string, number>();
-  for (const e of events) {
-    assert.equal(typeof e.name, 'string');
-    assert.ok(Number.isFinite(e.ts) && e.ts >= 0, `ts of ${e.name}`);
-    if (e.dur !== undefined) assert.ok(Number.isFinite(e.dur) && e.dur >= 0, `dur of ${e.name}`);
-    assert.ok(Number.isInteger(e.pid) && Number.isInteger(e.tid));
-    if (e.ph === 'b') { assert.ok(e.id); open.set(`${e.cat}:${e.id}`, e.ts); }
-    if (e.ph === 'e') {
-      const b = open.get(`${e.cat}:${e.id}`);
-      assert.ok(b !== undefined, `'e' without 'b' for ${e.id}`);
-      assert.ok(e.ts >= b, `'e' before 'b' for ${e.id}`);
-      open.delete(`${e.cat}:${e.id}`);
-    }
-  }
-  assert.equal(open.size, 0, `every 'b' has an 'e' (unmatched: ${[...open.keys()].join(', ')})`);
-  const byThread = new Map<number, ChromeTraceEvent[]>();
-  for (const e of events) if (e.ph === 'X') (byThread.get(e.tid) ?? byThread.set(e.tid, []).get(e.tid)!).push(e);
-  for (const xs of byThread.values()) {
-    xs.sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
-    const stack: number[] = [];
-    for (const x of xs) {
-      while (stack.length && stack[stack.length - 1] <= x.ts) stack.pop();
-      if (stack.length) assert.ok(x.ts + x.dur! <= stack[stack.length - 1] + 1e-6, `${x.name} at ${x.ts} overlaps its enclosing slice`);
-      stack.push(x.ts + x.dur!);
-    }
-  }
-}
+import { toChromeTrace } from '../../src/model/index.ts';
+import { TraceBuilder, at, shopTrace, assertValidChromeTrace as assertValid } from './model-builder.ts';
 
 test('a Chrome trace: metadata, runs as X in µs, one b/e span per task, the block by name', () => {
   const b = shopTrace().spawn(9, 0, 'interval', 'setInterval', at(50)).exit(0);

@@ -15,13 +15,14 @@ test('the task tree: nesting, group node with member count, marks for rejected /
     '│  │  ├─ fetchOrders  src/app.js:5',
     '│  │  └─ ✗ fetchUser  src/app.js:9',
     '│  └─ fetchPrices  src/app.js:14',
-    '├─ setTimeout callback ×2  (1 resolved, 1 cancelled)  src/app.js:40',
+    '├─ ⊘ setTimeout callback (clearTimeout)  src/app.js:40',
+    '├─ setTimeout callback  src/app.js:12',
     '└─ … setInterval callback  src/app.js:50',
     '',
   ].join('\n'));
 });
 
-test('siblings with the same name and kind fold into one line with their states; their children fold too', () => {
+test('siblings with the same name, kind and site fold into one line with their states; their children fold too', () => {
   const b = new TraceBuilder().spawn(1, 0, 'async-function', 'loadAll', at(1));
   for (let i = 0; i < 1000; i++) {
     const id = 10 + i * 2;
