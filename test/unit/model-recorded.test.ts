@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import * as path from 'node:path';
 import { parseTrace } from '../../src/protocol/index.ts';
 import type { Summary } from '../../src/protocol/index.ts';
 import {
@@ -14,7 +14,7 @@ import {
 import { assertValidChromeTrace } from './model-builder.ts';
 
 function load(name: string): { model: TraceModel; summary: Summary; cwd: string; events: ReturnType<typeof parseTrace>['events'] } {
-  const parsed = parseTrace(readFileSync(fileURLToPath(new URL(`../fixtures/traces/${name}`, import.meta.url)), 'utf8'));
+  const parsed = parseTrace(readFileSync(path.join(__dirname, '..', 'fixtures', 'traces', name), 'utf8'));
   assert.deepEqual(parsed.errors, []);
   assert.equal(parsed.truncated, false);
   const model = new TraceModel(parsed.events);
