@@ -99,8 +99,9 @@ const RECORDER = `(() => {
     Promise.resolve().then(() => {});
   };
   requestAnimationFrame(tick);
-  // Work per frame: wrap the app's scheduler frame.
+  // Work per frame: wrap the app's scheduler frame; per-view costs from the scheduler's own stats.
   const sched = window.loopscope.sched;
+  sched.stats = r.views = new Map();
   const orig = sched.frame.bind(sched);
   sched.frame = (t) => { const a = performance.now(); orig(t); r.work.push(performance.now() - a); };
 })()`;
@@ -180,7 +181,7 @@ for (let round = 0; round < 3; round++) {
 await loaded.keyboard.down('Control');
 for (let i = 0; i < 40; i++) await loaded.mouse.wheel(0, 120);
 await loaded.keyboard.up('Control');
-const pz = await loaded.evaluate('(() => { const r = window.__frames; r.on = false; return { work: r.work, gaps: r.gaps }; })()');
+const pz = await loaded.evaluate('(() => { const r = window.__frames; r.on = false; return { work: r.work, gaps: r.gaps, views: [...r.views] }; })()');
 await loaded.close();
 
 // Live: 50k events/s as 20 batches a second, generated ahead in the page and posted by a timer in the page.
@@ -207,7 +208,7 @@ const liveStats = await live.evaluate(`(async () => {
   const drainMs = performance.now() - sentAt;
   const elapsed = (performance.now() - t0) / 1000;
   const r = window.__frames; r.on = false;
-  return { work: r.work, gaps: r.gaps, sent, rate: sent / ((sentAt - t0) / 1000), drainMs, maxQueued, elapsed, tasks: app.store.model.tasks.size };
+  return { work: r.work, gaps: r.gaps, views: [...r.views], sent, rate: sent / ((sentAt - t0) / 1000), drainMs, maxQueued, elapsed, tasks: app.store.model.tasks.size };
 })()`);
 await live.close();
 await browser.close();
@@ -233,6 +234,9 @@ const w = Math.max(...rows.map((r) => r[0].length));
 for (const [name, value, target, ok] of rows) console.log(`${name.padEnd(w)}  ${String(value).padStart(10)}  ${target.padEnd(10)} ${target ? (ok ? 'ok' : 'MISSED') : ''}`);
 console.log(`\nruns: first render ${firstRender.map((v) => v.toFixed(0)).join(', ')} ms; full ${fullLoad.map((v) => v.toFixed(0)).join(', ')} ms; report first ${reportFirst.map((v) => v.toFixed(0)).join(', ')} ms, full ${reportLoad.map((v) => v.toFixed(0)).join(', ')} ms`);
 console.log(`pan/zoom frames: ${pz.work.length}; live frames: ${liveStats.work.length}, ${liveStats.sent} events sent over ${liveStats.elapsed.toFixed(1)} s, max queued ${liveStats.maxQueued}, ${liveStats.tasks} tasks at the end`);
+const views = (list) => list.map(([n, v]) => `${n} ${median(v).toFixed(1)}/${q(v, 0.95).toFixed(1)}`).join(', ');
+console.log(`per-view ms per frame (median/p95): pan & zoom: ${views(pz.views)}`);
+console.log(`                                    live: ${views(liveStats.views)}`);
 mkdirSync(path.join(root, 'bench/results'), { recursive: true });
 writeFileSync(path.join(root, 'bench/results/webview.json'), JSON.stringify({ date: new Date().toISOString(), tasks, events: events.length, firstRender, fullLoad, reportFirst, reportLoad,
   panZoom: { workMedian: median(pz.work), workP95: q(pz.work, 0.95), gapMedian: median(pz.gaps), gapP95: q(pz.gaps, 0.95) },

@@ -44,6 +44,11 @@ export class App {
   private foldedCounts = new Map<number, number>();
   private saveTimer = 0;
   private detailsKey = '';
+  private blocksKey = '';
+  private treeKey = '';
+  private treeAt = 0;
+  /** Bumped on resize: every view must redraw. */
+  private layoutVersion = 0;
   private detailsData = -1;
   private detailsAt = 0;
   private readonly errors: string[] = [];
@@ -118,12 +123,12 @@ export class App {
       return more;
     };
     this.sched.register('rows', () => this.renderRows());
-    this.sched.register('tree', () => this.tree.render());
+    this.sched.register('tree', () => this.renderTree());
     this.sched.register('timeline', () => this.timeline.render());
     this.sched.register('blocks', () => this.renderBlocks());
     this.sched.register('details', () => this.renderDetails());
     this.sched.register('chrome', () => this.renderChrome());
-    new ResizeObserver(() => { this.timeline.resize(); this.sched.request(); }).observe(this.layout.timelineHost);
+    new ResizeObserver(() => { this.layoutVersion++; this.timeline.resize(); this.sched.request(); }).observe(this.layout.timelineHost);
     watchTheme(() => { this.palette = readPalette(); this.sched.request('timeline'); });
     const saved = loadUiState(bridge.getState());
     if (saved) { this.ui = saved.state; this.savedRunId = saved.runId; }
@@ -294,11 +299,23 @@ export class App {
   }
 
   private renderBlocks(): void {
+    const key = `${this.store.blocksVersion}|${this.ui.selectedBlock}|${this.layoutVersion}`;
+    if (key === this.blocksKey) return; // nothing it shows changed (its own scrolling redraws itself)
+    this.blocksKey = key;
     if (this.blocksVersion !== this.store.blocksVersion) {
       this.blocks.setBlocks(this.store.blocks(), this.store.thresholdMs);
       this.blocksVersion = this.store.blocksVersion;
     }
     this.blocks.render();
+  }
+
+  private renderTree(): void {
+    // Rows, selection or size changed: draw now. Only task states/run times changed (a live run): a few times a second.
+    const key = `${this.tree.version}|${this.ui.selectedTask}|${this.layoutVersion}`;
+    const now = performance.now();
+    if (key === this.treeKey && now - this.treeAt < 200) { this.sched.request('tree'); return; }
+    this.treeKey = key; this.treeAt = now;
+    this.tree.render();
   }
 
   private renderDetails(): void {
