@@ -55,8 +55,9 @@ delete env.NODE_OPTIONS;
 delete env.LOOPSCOPE_AGENT;
 const loadgen = fileURLToPath(new URL('./http-loadgen.mjs', import.meta.url));
 const nodeArgs = [loadgen, port, REQUESTS, CONNECTIONS, MAX_MS, WARMUP].map(String);
-const cpuSetting = process.env.LOOPSCOPE_BENCH_LOADGEN_CPU ?? String(os.availableParallelism() - 1);
-const pinned = cpuSetting !== 'none' && os.availableParallelism() > 1 && spawnSync('taskset', ['-V']).status === 0;
+const cpus = os.cpus().length; // not availableParallelism(): that shrinks when we ourselves are pinned
+const cpuSetting = process.env.LOOPSCOPE_BENCH_LOADGEN_CPU ?? String(cpus - 1);
+const pinned = cpuSetting !== 'none' && cpus > 1 && spawnSync('taskset', ['-V']).status === 0;
 const [cmd, args] = pinned ? ['taskset', ['-c', cpuSetting, process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
 
 const cpu0 = process.cpuUsage();
