@@ -189,6 +189,8 @@ export class TraceModel {
     const group = this.task(ev.id);
     if (!group) return;
     const members = group.members ?? (group.members = []);
+    let chain: Set<number> | undefined; // the group and its ancestors: a member among them must not move (cycle)
+    let far: Map<TaskNode, Set<number>> | undefined; // members to take out of their parents in one pass
     for (const memberId of ev.members) {
       const member = this.tasks.get(memberId);
       if (!member || member === group || member === this.root) continue;
@@ -196,23 +198,17 @@ export class TraceModel {
       const oldParent: TaskNode | undefined = member.parentId === null ? undefined : this.tasks.get(member.parentId);
       if (!oldParent || oldParent === group) continue;
       // A task already inside another combinator stays with the first one (a promise raced twice has one home).
-      if (GROUP_KINDS.has(oldParent.kind) && oldParent.members?.includes(memberId)) continue;
-      if (this.isAncestor(member, group)) continue; // moving it would make a cycle
-      removeChild(oldParent, memberId);
+      if (GROUP_KINDS.has(oldParent.kind)) continue;
+      chain ??= new Set(this.ancestors(group.id).map((t) => t.id));
+      if (chain.has(memberId)) continue;
+      if (!removeRecentChild(oldParent, memberId)) {
+        far ??= new Map();
+        (far.get(oldParent) ?? far.set(oldParent, new Set()).get(oldParent)!).add(memberId);
+      }
       group.children.push(memberId);
       member.parentId = group.id;
     }
-  }
-
-  /** Is `maybeAncestor` on the parent chain of `node`? */
-  private isAncestor(maybeAncestor: TaskNode, node: TaskNode): boolean {
-    let cur: TaskNode | undefined = node;
-    let guard = 0;
-    while (cur && guard++ <= this.tasks.size) {
-      if (cur === maybeAncestor) return true;
-      cur = cur.parentId === null ? undefined : this.tasks.get(cur.parentId);
-    }
-    return false;
+    if (far) for (const [parent, ids] of far) parent.children = parent.children.filter((c) => !ids.has(c));
   }
 
   private onBlock(ev: BlockEvent): void {
@@ -261,12 +257,15 @@ export class TraceModel {
   }
 }
 
-// Members are usually the parent's newest children, so search from the end.
-function removeChild(parent: TaskNode, id: number): void {
+// Members are usually the parent's newest children: look a short way back from the end. A member found
+// further back is removed in one filtering pass per group event instead (no O(children) scan per member).
+const RECENT_CHILDREN = 64;
+function removeRecentChild(parent: TaskNode, id: number): boolean {
   const c = parent.children;
-  for (let i = c.length - 1; i >= 0; i--) {
-    if (c[i] === id) { c.splice(i, 1); return; }
+  for (let i = c.length - 1; i >= 0 && i >= c.length - RECENT_CHILDREN; i--) {
+    if (c[i] === id) { c.splice(i, 1); return true; }
   }
+  return false;
 }
 
 /** True when `next`'s line is one of the outer frames of `prev`'s stack: `prev` saw the same chain, deeper. */

@@ -200,3 +200,16 @@ test('a malformed event from an unvalidated source is counted and skipped; the r
   assert.equal(m.info.invalidEvents, 1);
   assert.equal(m.tasks.size, 2);
 });
+
+test('members spawned long before their combinator (other siblings in between) still move, order kept', () => {
+  const b = new TraceBuilder();
+  for (let i = 1; i <= 100; i++) b.spawn(i, 0, 'async-function', 'fetchItem', at(5));
+  for (let i = 101; i <= 400; i++) b.spawn(i, 0, 'async-function', 'other', at(6));
+  b.spawn(500, 0, 'promise-all', 'Promise.all', at(7)).group(500, Array.from({ length: 100 }, (_, i) => i + 1).concat([399, 400]));
+  const m = new TraceModel(b.events);
+  assert.deepEqual(m.tasks.get(500)!.children, [...Array.from({ length: 100 }, (_, i) => i + 1), 399, 400]);
+  assert.equal(m.root.children.length, 300 - 2 + 1);
+  assert.equal(m.root.children[0], 101);
+  assert.ok(!m.root.children.includes(50) && !m.root.children.includes(400));
+  for (const id of m.tasks.get(500)!.children) assert.equal(m.tasks.get(id)!.parentId, 500);
+});
