@@ -57,13 +57,14 @@ export function toChromeTrace(events: readonly TraceEvent[]): ChromeTrace {
     out.push({ name, cat: 'task', ph: 'e', ts: e, pid, tid: MAIN_TID, id, args: { state: node.state } });
   }
 
-  for (const block of model.blockList()) {
+  const blocks = model.blockList().map((b) => ({ ts: us(b.ts), end: us(b.ts) + us(Math.max(0, b.durationMs)), block: b }));
+  for (const { ts, end, block } of nestSlices(blocks)) {
     const loc = blockLocation(block);
     const fn = blockFunction(block);
     const task = model.blockTask(block);
     out.push({
       name: `Blocked ${formatDuration(block.durationMs)}${fn ? ' in ' + fn : ''}`, cat: 'block', ph: 'X',
-      ts: us(block.ts), dur: us(Math.max(0, block.durationMs)), pid, tid: BLOCKS_TID,
+      ts, dur: durUs(ts, end), pid, tid: BLOCKS_TID,
       args: {
         cause: block.cause, final: block.final, durationMs: block.durationMs,
         location: loc ? formatLocation(loc) : null,
@@ -92,11 +93,7 @@ export function toChromeTrace(events: readonly TraceEvent[]): ChromeTrace {
   };
 }
 
-/**
- * Every run as a complete ('X') event on the main thread. One thread runs one thing at a time, but a run can
- * start inside another (an async function called synchronously from a callback); viewers need such runs
- * properly nested, so a run that would overlap its enclosing one is clipped to it.
- */
+/** Every run as a complete ('X') event on the main thread. */
 function pushRuns(events: readonly TraceEvent[], model: TraceModel, pid: number, out: ChromeTraceEvent[]): void {
   const runs: Array<{ ts: number; end: number; id: number }> = [];
   for (const ev of events) {
@@ -104,16 +101,31 @@ function pushRuns(events: readonly TraceEvent[], model: TraceModel, pid: number,
     const ts = us(ev.ts);
     runs.push({ ts, end: Math.max(ts, us(ev.ts + ev.dur)), id: ev.id });
   }
-  runs.sort((a, b) => a.ts - b.ts || b.end - a.end);
-  const open: number[] = []; // ends of the enclosing runs, innermost last
-  for (const r of runs) {
-    while (open.length > 0 && open[open.length - 1] <= r.ts) open.pop();
-    const end = open.length > 0 ? Math.min(r.end, open[open.length - 1]) : r.end;
-    open.push(end);
-    const node = model.tasks.get(r.id)!;
+  for (const r of nestSlices(runs)) {
     out.push({
-      name: taskLabel(node), cat: 'run', ph: 'X', ts: r.ts, dur: Math.round((end - r.ts) * 1e3) / 1e3, pid, tid: MAIN_TID,
+      name: taskLabel(model.tasks.get(r.id)!), cat: 'run', ph: 'X', ts: r.ts, dur: durUs(r.ts, r.end), pid, tid: MAIN_TID,
       args: { taskId: r.id },
     });
   }
+}
+
+function durUs(ts: number, end: number): number {
+  return Math.max(0, Math.round((end - ts) * 1e3) / 1e3);
+}
+
+/**
+ * Slices of one thread in time order, each clipped so that it nests inside the one it starts in. One thread
+ * runs one thing at a time, but a run can start inside another (an async function called synchronously from a
+ * callback), and timestamps from two clocks can overlap a little: viewers need proper nesting on a track.
+ */
+function nestSlices<T extends { ts: number; end: number }>(slices: T[]): T[] {
+  slices.sort((a, b) => a.ts - b.ts || b.end - a.end);
+  const open: number[] = []; // ends of the enclosing slices, innermost last
+  for (const s of slices) {
+    while (open.length > 0 && open[open.length - 1] <= s.ts) open.pop();
+    if (open.length > 0 && s.end > open[open.length - 1]) s.end = open[open.length - 1];
+    if (s.end < s.ts) s.end = s.ts;
+    open.push(s.end);
+  }
+  return slices;
 }
