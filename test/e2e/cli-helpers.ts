@@ -9,6 +9,9 @@ export const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'cli');
 
 export interface Ran { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
 
+/** A run that has not ended by then is hung: it is stopped (SIGTERM, which loopscope passes on; then SIGKILL). */
+const HUNG_AFTER_MS = 60_000;
+
 export interface RunOpts { input?: string; cwd?: string; env?: NodeJS.ProcessEnv; onStdout?: (text: string, child: import('node:child_process').ChildProcess) => void }
 
 export function runProcess(cmd: string, args: string[], opts: RunOpts = {}): Promise<Ran> {
@@ -18,8 +21,13 @@ export function runProcess(cmd: string, args: string[], opts: RunOpts = {}): Pro
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; opts.onStdout?.(stdout, child); });
     child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    const hung = setTimeout(() => {
+      stderr += `\n[test harness: still running after ${HUNG_AFTER_MS / 1000} s; stopped]\n`;
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+    }, HUNG_AFTER_MS);
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.on('close', (code, signal) => { clearTimeout(hung); resolve({ code, signal, stdout, stderr }); });
     child.stdin.end(opts.input ?? '');
   });
 }
@@ -34,7 +42,6 @@ export function plainNode(script: string, args: string[] = [], opts: RunOpts = {
   return runProcess(process.execPath, [script, ...args], opts);
 }
 
-/** Node's uncaught-error banner names the script by path; the rest of stderr must match exactly. */
 export function fixture(...parts: string[]): string {
   return path.join(FIXTURES, ...parts);
 }
