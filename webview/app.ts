@@ -102,7 +102,7 @@ export class App {
       select: (id) => this.selectBlock(id),
       open: (id) => { const b = this.block(id); if (b?.location) this.openLocation(b.location); },
       selectedId: () => this.ui.selectedBlock,
-      taskName: (id) => { const t = id === undefined ? undefined : this.store.task(id); return t ? taskLabel(t) : '(unknown task)'; },
+      taskName: (b) => taskLabel(this.store.model.blockTask(b)),
       cwd: () => this.store.process?.cwd,
     });
     this.details = new DetailsView(this.layout.bottom, {

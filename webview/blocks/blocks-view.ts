@@ -10,7 +10,8 @@ export interface BlocksCallbacks {
   select: (blockId: number) => void;
   open: (blockId: number) => void;
   selectedId: () => number | undefined;
-  taskName: (id: number | undefined) => string;
+  /** Label of the task the block belongs to (the main module when the agent could not tell). */
+  taskName: (block: Block) => string;
   cwd: () => string | undefined;
 }
 
@@ -81,7 +82,7 @@ export class BlocksView {
       el('span', 'dur', formatMs(b.durationMs) + (b.final ? '' : '…')),
       el('span', 'fn', clip(fn, 80)),
       el('span', 'loc', clip(where, 200)),
-      el('span', 'task', clip(this.cb.taskName(b.taskId), 60)),
+      el('span', 'task', clip(this.cb.taskName(b), 60)),
     );
     if (b.cause === 'stall') row.appendChild(el('span', 'badge', 'stall'));
     row.setAttribute('aria-label', `${formatMs(b.durationMs)} in ${fn} at ${where}${b.cause === 'stall' ? ', stall of many short turns' : ''}`);
