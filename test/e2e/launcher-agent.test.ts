@@ -3,10 +3,18 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { launch } from '../../src/launcher/index.ts';
+import { launch as launchRun, type LaunchOptions, type RunSession } from '../../src/launcher/index.ts';
 import type { TraceEvent } from '../../src/protocol/index.ts';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/cli');
+
+/** launch(), with a hung program stopped after 60 s (the test then fails on what it got, not by hanging). */
+async function launch(opts: LaunchOptions): Promise<RunSession> {
+  const session = await launchRun(opts);
+  const hung = setTimeout(() => void session.stop(), 60_000);
+  void session.done.then(() => clearTimeout(hung));
+  return session;
+}
 
 function collect(stream: NodeJS.ReadableStream | null): Promise<string> {
   return new Promise((resolve) => {
