@@ -1,8 +1,11 @@
 // The load generator for workload (c): a separate, uninstrumented process (the server starts it with
 // NODE_OPTIONS and the agent settings removed). Sends REQUESTS requests over CONNECTIONS keep-alive
-// connections to 127.0.0.1 only, bounded in count and in time, and prints one JSON line with what it measured.
-// The first WARMUP responses are not timed: they warm the server's JIT, not what we compare.
-import http from 'node:http';
+// HTTP/1.1 connections to 127.0.0.1 only, one request in flight per connection, bounded in count and time,
+// and prints one JSON line with what it measured. The first WARMUP responses are not timed (server JIT warm-up).
+// Why raw sockets and not http.request: Node's HTTP client costs about as much CPU per request as the
+// server, so on 2 cores the client, not the server, set the pace and the server's overhead did not show in
+// throughput. A minimal keep-alive client (like autocannon's) keeps the server the bottleneck.
+import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 
 const [port, requests, connections, maxMs, warmup] = process.argv.slice(2).map(Number);
@@ -11,44 +14,62 @@ if (!(port > 0 && requests > 0 && connections > 0 && maxMs > 0 && warmup >= 0)) 
   process.exit(2);
 }
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+const HEADER_END = Buffer.from('\r\n\r\n');
 const cpu0 = process.cpuUsage();
 const start = performance.now();
 let issued = 0;
 let completed = 0;
 let errors = 0;
-let timedFrom = 0; // performance.now() when the warm-up ended
+let timedFrom = start;
 let timedCount = 0;
 let truncated = false;
 
-function get(path) {
-  return new Promise((resolve) => {
-    const req = http.get({ host: '127.0.0.1', port, path, agent }, (res) => {
-      if (res.statusCode !== 200) errors++;
-      res.resume();
-      res.on('end', resolve);
-      res.on('error', () => { errors++; resolve(); });
-    });
-    req.on('error', () => { errors++; resolve(); });
-  });
+/** Reads responses off one connection: status line, content-length, body; calls onResponse(status) per response. */
+function responseReader(onResponse) {
+  let buf = Buffer.alloc(0);
+  return (chunk) => {
+    buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+    for (;;) {
+      const headEnd = buf.indexOf(HEADER_END);
+      if (headEnd < 0) return;
+      const head = buf.toString('latin1', 0, headEnd);
+      const m = /\r\ncontent-length:\s*(\d+)/i.exec(head);
+      const total = headEnd + 4 + (m ? Number(m[1]) : 0);
+      if (buf.length < total) return;
+      const status = Number(head.slice(9, 12));
+      buf = buf.subarray(total);
+      onResponse(status);
+    }
+  };
 }
 
-async function connectionLoop() {
-  while (issued < requests) {
-    if (performance.now() - start > maxMs) { truncated = true; return; }
-    const n = issued++;
-    await get(`/items/${n % 1000}?page=${n % 7}`);
-    completed++;
-    if (completed === warmup) timedFrom = performance.now();
-    else if (completed > warmup) timedCount++;
-  }
+function connectionLoop() {
+  return new Promise((resolve) => {
+    const sock = net.connect({ host: '127.0.0.1', port });
+    sock.setNoDelay(true);
+    const send = () => {
+      if (issued >= requests) { sock.end(); return; }
+      if (performance.now() - start > maxMs) { truncated = true; sock.end(); return; }
+      const n = issued++;
+      sock.write(`GET /items/${n % 1000}?page=${n % 7} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n`);
+    };
+    sock.on('connect', send);
+    sock.on('data', responseReader((status) => {
+      if (status !== 200) errors++;
+      completed++;
+      if (completed === warmup) timedFrom = performance.now();
+      else if (completed > warmup) timedCount++;
+      send();
+    }));
+    sock.on('error', () => { errors++; resolve(); });
+    sock.on('close', resolve);
+  });
 }
 
 await Promise.all(Array.from({ length: connections }, connectionLoop));
 const end = performance.now();
-const timedMs = end - (warmup > 0 ? timedFrom : start);
+const timedMs = end - timedFrom;
 const cpu = process.cpuUsage(cpu0);
-agent.destroy();
 process.stdout.write(JSON.stringify({
   rps: timedCount / (timedMs / 1000), requests: completed, timed: timedCount, timedMs, errors, truncated,
   cpuPercent: (100 * (cpu.user + cpu.system)) / 1000 / (end - start),

@@ -2,7 +2,7 @@
 // the load generator (http-loadgen.mjs) as an uninstrumented child process, and reports the throughput it
 // measured. Each request awaits a little async work (a lookup, a fan-out, a yield) and returns JSON.
 // Prints {"bench":"http","rps":…,"requests":…,"errors":…,"serverCpuPercent":…,"serverCpuUsPerRequest":…,…}.
-// Settings (environment): LOOPSCOPE_BENCH_REQUESTS (20000), LOOPSCOPE_BENCH_CONNECTIONS (16),
+// Settings (environment): LOOPSCOPE_BENCH_REQUESTS (50000), LOOPSCOPE_BENCH_CONNECTIONS (16),
 // LOOPSCOPE_BENCH_LOADGEN_CPU: the CPU the load generator is pinned to with taskset ("none": not pinned;
 // default: the last CPU, so it disturbs the server less on a small machine).
 import http from 'node:http';
@@ -12,9 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { report, scale } from './report.mjs';
 
-const REQUESTS = Math.round(Number(process.env.LOOPSCOPE_BENCH_REQUESTS ?? 20_000) * scale());
+const REQUESTS = Math.round(Number(process.env.LOOPSCOPE_BENCH_REQUESTS ?? 50_000) * scale());
 const CONNECTIONS = Number(process.env.LOOPSCOPE_BENCH_CONNECTIONS ?? 16);
-const WARMUP = Math.min(1_000, Math.floor(REQUESTS / 10));
+const WARMUP = Math.min(2_000, Math.floor(REQUESTS / 10));
 const MAX_MS = 60_000;
 
 const CATALOGUE = Array.from({ length: 1000 }, (_, i) => ({ id: i, name: `item-${i}`, price: (i * 37) % 500, tags: ['a', 'b', `t${i % 13}`] }));
