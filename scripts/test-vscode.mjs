@@ -20,6 +20,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { walkthrough, webviewFrames } from '../test/vscode/walkthrough.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
@@ -191,10 +192,6 @@ async function startBridge(tmp) {
   return { url: `http://127.0.0.1:${server.address().port}`, attach(p) { page = p; }, close() { server.close(); } };
 }
 
-/** The Loopscope webview's document: two frames down (iframe.webview → #active-frame). */
-function webviewFrames(page) {
-  return page.frames().filter((f) => f.name() === 'active-frame' || /active-frame/.test(f.url()) || f.url().includes('fake.html'));
-}
 
 function report(label, results) {
   const o = results?.outcomes ?? [];
@@ -235,7 +232,6 @@ async function main() {
   add(report('trusted', main));
   if (!grep) add(report('untrusted', await session({ name: 'untrusted', trusted: false, env: { LOOPSCOPE_TEST_UNTRUSTED: '1' } })));
   if (!args.has('--no-walkthrough') && !grep) {
-    const { walkthrough } = await import('../test/vscode/walkthrough.mjs');
     await session({ name: 'walkthrough', trusted: true, walkthrough: (page, ws) => walkthrough(page, ws, root, log) });
   }
   const line = `${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`;

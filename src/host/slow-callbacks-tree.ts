@@ -38,7 +38,8 @@ export class SlowCallbacksTree implements vscodeApi.TreeDataProvider<Block> {
     } else {
       item.description = 'no user code on the stack';
     }
-    item.iconPath = new vscode.ThemeIcon(block.final ? 'warning' : 'loading~spin');
+    // A block still going shows a spinner; once the run is over nothing is still going, whatever the last report said.
+    item.iconPath = new vscode.ThemeIcon(block.final || !this.run?.live ? 'warning' : 'loading~spin');
     item.contextValue = 'loopscope.block';
     return item;
   }

@@ -67,8 +67,10 @@ export class ViewPanel {
     });
     panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m));
     panel.onDidChangeViewState(() => {
-      // Hidden webviews are torn down; when it comes back it says 'ready' again. If it kept its document, refresh it.
-      if (panel.visible && this.ready) this.sendSnapshot();
+      // A hidden webview's document is torn down (no retainContextWhenHidden): it says 'ready' again when it is
+      // rebuilt and gets the snapshot then. One that kept its document (moved, not hidden) is refreshed at once.
+      if (!panel.visible) this.ready = false;
+      else if (this.ready) this.sendSnapshot();
     });
     panel.onDidDispose(() => {
       if (this.panel === panel) { this.panel = undefined; this.ready = false; }

@@ -14,9 +14,15 @@ async function command(page, title) {
   await page.keyboard.press('Enter');
 }
 
-function webviewFrame(page) {
-  return page.frames().find((f) => f.name() === 'active-frame');
+/**
+ * The Loopscope webview's document: two frames down. The outer frame (iframe.webview) names our extension in its
+ * URL; the inner one holds our page (named active-frame, or pending-frame until VS Code swaps it in).
+ */
+export function webviewFrames(page) {
+  return page.frames().filter((f) => f.parentFrame()?.url().includes('extensionId=loopscope.loopscope') && f.url().includes('fake.html'));
 }
+
+function webviewFrame(page) { return webviewFrames(page)[0]; }
 
 export async function walkthrough(page, _workspace, root, log) {
   const shots = path.join(root, 'docs', 'screenshots');
@@ -35,8 +41,9 @@ export async function walkthrough(page, _workspace, root, log) {
   for (let i = 0; i < 100 && !webviewFrame(page); i++) await pause(100);
   const frame = webviewFrame(page);
   if (!frame) throw new Error('the Loopscope view did not open');
-  await frame.waitForFunction(() => document.body.innerText.includes('fetchUser'), undefined, { timeout: 30_000 });
-  await pause(1500);
+  await frame.waitForFunction(() => /live/.test(document.body.innerText), undefined, { timeout: 30_000 });
+  await pause(2500); // a few rounds in: fetches fanned out, the first slow report step done
+
   await shot('live-run');
 
   // When it ends: the squiggle on the blocking line, the Problems panel, Slow Callbacks in the Explorer.

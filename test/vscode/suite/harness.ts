@@ -82,6 +82,12 @@ export function domTexts(selector: string, frame: 'workbench' | 'webview' = 'wor
   return bridge<string[]>('texts', { selector, frame });
 }
 
+/** Messages of the notifications shown (toasts, and the notification center, which the suite opens to read them). */
+export async function notifications(): Promise<string[]> {
+  await vscode.commands.executeCommand('notifications.showList');
+  return domTexts('.notification-list-item-message');
+}
+
 /** Clicks the first element matching `selector` in the workbench page (as a user would, through the browser). */
 export function click(selector: string): Promise<void> {
   return bridge<void>('click', { selector });

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import {
-  click, domTexts, endedRun, frames, fixture, isAlive, loopscope, loopscopeDiagnostics, markerLine, needsBridge, screenshot, waitFor, workspaceDir,
+  click, domTexts, endedRun, frames, notifications, fixture, isAlive, loopscope, loopscopeDiagnostics, markerLine, needsBridge, screenshot, waitFor, workspaceDir,
 } from './harness.ts';
 
 export function registerRunTests(): void {
@@ -132,9 +132,7 @@ export function registerRunTests(): void {
       assert.equal(ok, false);
       assert.equal(api.runs().length, before);
       needsBridge(this);
-      const shown = await waitFor('the error to be shown', async () =>
-        (await domTexts('.notifications-toasts .notification-list-item-message, .monaco-dialog-box .dialog-message-text'))
-          .find((t) => t.includes('does-not-exist.js')));
+      const shown = await waitFor('the error to be shown', async () => (await notifications()).find((t) => t.includes('does-not-exist.js')));
       assert.match(shown, /Cannot find the script/);
       await vscode.commands.executeCommand('notifications.clearAll');
     });

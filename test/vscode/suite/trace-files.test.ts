@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { domTexts, loopscope, runToEnd, loopscopeDiagnostics, markerLine, needsBridge, waitFor } from './harness.ts';
+import { notifications, loopscope, runToEnd, loopscopeDiagnostics, markerLine, needsBridge, waitFor } from './harness.ts';
 
 export function registerTraceTests(): void {
   describe('Trace files', () => {
@@ -52,8 +52,7 @@ export function registerTraceTests(): void {
       assert.equal(run, undefined);
       assert.equal(api.currentRun()?.id, before);
       needsBridge(this);
-      const msg = await waitFor('the error notification', async () =>
-        (await domTexts('.notifications-toasts .notification-list-item-message')).find((t) => t.includes('notes.ndjson')));
+      const msg = await waitFor('the error notification', async () => (await notifications()).find((t) => t.includes('notes.ndjson')));
       assert.match(msg, /not a Loopscope trace.*line 1/);
       await vscode.commands.executeCommand('notifications.clearAll');
     });

@@ -1,4 +1,5 @@
-// A program with one slow synchronous callback: a timer whose callback spins for 300 ms.
+// A program with one slow synchronous callback: a timer whose callback spins for 300 ms (half a second in,
+// well after start-up, so only this callback can be the block).
 function crunch(ms) {
   const end = Date.now() + ms;
   let n = 0;
@@ -13,6 +14,6 @@ async function loadItems() {
 
 setTimeout(function tick() { // SPAWNED-HERE
   crunch(300);
-}, 30);
+}, 500);
 
 Promise.all([loadItems(), loadItems()]).then((lists) => console.log('loaded', lists.length, 'lists'));

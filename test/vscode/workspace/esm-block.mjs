@@ -1,10 +1,12 @@
 // An ES module: after a top-level await, a named function holds the loop for 250 ms.
 function spin(ms) {
   const end = Date.now() + ms;
-  while (Date.now() < end); // ESM-BLOCKS-HERE
+  let n = 0;
+  while (Date.now() < end) n++; // ESM-BLOCKS-HERE
+  return n;
 }
 
-await new Promise((resolve) => setTimeout(resolve, 10));
+await new Promise((resolve) => setTimeout(resolve, 500));
 setImmediate(function later() {
   spin(250);
   console.log('done');
