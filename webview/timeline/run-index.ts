@@ -10,9 +10,15 @@ export class RunIndex {
 
   push(ts: number, dur: number, id: number): void {
     if (this.length === this.ts.length) this.grow();
-    const i = this.length++;
+    const n = this.length++;
+    // Runs come in start order from one event loop; one that arrives a little late is slotted in (a few
+    // places back at most), keeping the binary searches exact. Far out of order, it is appended as it is.
+    let i = n;
+    while (i > 0 && n - i < 64 && this.ts[i - 1] > ts) i--;
+    if (i > 0 && this.ts[i - 1] > ts) i = n;
+    this.ts.copyWithin(i + 1, i, n); this.dur.copyWithin(i + 1, i, n); this.ids.copyWithin(i + 1, i, n);
     this.ts[i] = ts; this.dur[i] = dur; this.ids[i] = id;
-    this.cum[i + 1] = this.cum[i] + dur;
+    for (let k = i; k <= n; k++) this.cum[k + 1] = this.cum[k] + this.dur[k];
   }
 
   clear(): void { this.length = 0; }

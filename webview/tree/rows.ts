@@ -12,6 +12,9 @@ export interface Row {
   expanded: boolean;
   /** Matches the search text. */
   match: boolean;
+  /** Position among its shown siblings (1-based) and their number: screen readers need them when rows are virtual. */
+  pos: number;
+  siblings: number;
 }
 
 export interface RowOptions {
@@ -88,14 +91,14 @@ export function buildRows(o: RowOptions): Row[] {
     return out;
   };
   // Explicit stack of (task, depth); children pushed in reverse so they pop in spawn order.
-  const stack: [TaskNode, number][] = [[root, 0]];
+  const stack: [TaskNode, number, number, number][] = [[root, 0, 1, 1]];
   while (stack.length) {
-    const [t, depth] = stack.pop()!;
+    const [t, depth, pos, siblings] = stack.pop()!;
     const kids = visibleChildren(t);
     const fold = o.folds.get(t.id);
     const expanded = kids.length > 0 && (search ? fold !== false : fold ?? defaultExpanded(t, depth));
-    rows.push({ id: t.id, depth, expandable: kids.length > 0, expanded, match: search ? search.matches.has(t.id) : false });
-    if (expanded) for (let i = kids.length - 1; i >= 0; i--) stack.push([kids[i], depth + 1]);
+    rows.push({ id: t.id, depth, expandable: kids.length > 0, expanded, match: search ? search.matches.has(t.id) : false, pos, siblings });
+    if (expanded) for (let i = kids.length - 1; i >= 0; i--) stack.push([kids[i], depth + 1, i + 1, kids.length]);
   }
   return rows;
 }

@@ -77,13 +77,15 @@ export class TreeView {
     const r = this.rows[i];
     const t = this.cb.task(r.id);
     if (!t) { row.textContent = ''; return; }
-    const key = `${r.id}|${r.depth}|${r.expanded}|${r.expandable}|${t.state}|${t.name.length}|${t.runs}|${t.runMs}|${t.blocks.length}|${this.version}|${(this.cb.selectedId() === r.id)}|${r.match}`;
+    const key = `${r.id}|${r.depth}|${r.expanded}|${r.expandable}|${t.state}|${t.name.length}|${t.runs}|${t.runMs}|${t.blocks.length}|${this.version}|${(this.cb.selectedId() === r.id)}|${r.match}|${r.pos}/${r.siblings}`;
     if (row.dataset.key === key) return; // unchanged: skip the DOM work
     row.dataset.key = key;
     row.dataset.id = String(r.id);
     row.id = `task-${r.id}`;
     row.setAttribute('role', 'treeitem');
     row.setAttribute('aria-level', String(r.depth + 1));
+    row.setAttribute('aria-posinset', String(r.pos));
+    row.setAttribute('aria-setsize', String(r.siblings));
     row.setAttribute('aria-selected', String((this.cb.selectedId() === r.id)));
     if (r.expandable) row.setAttribute('aria-expanded', String(r.expanded)); else row.removeAttribute('aria-expanded');
     const group = isGroupKind(t.kind);
