@@ -132,3 +132,11 @@ test('--node that does not exist or cannot run: a clear error, exit code 2', asy
   assert.equal(notExecutable.code, 2);
   assert.match(notExecutable.stderr, /is not executable \(permission denied\)/);
 });
+
+test('run options reach the agent', async () => {
+  const r = await cli(['run', '--quiet', '--threshold', '75', '--mode', 'blocking', '--task-cap', '7', '--include-node-modules', fixture('print-config.js')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), { mode: 'blocking', thresholdMs: 75, taskCap: 7, includeNodeModules: true, followChildren: false });
+  const defaults = await cli(['run', '--quiet', fixture('print-config.js')]);
+  assert.deepEqual(JSON.parse(defaults.stdout), { mode: 'tree', thresholdMs: 50, taskCap: 100000, includeNodeModules: false, followChildren: false });
+});
