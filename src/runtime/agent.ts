@@ -12,8 +12,7 @@ import { WorkerChannel } from './channel.ts';
 import { markEnvForChildren, shouldRun } from './child-env.ts';
 import { AGENT_STATE_KEY, type TaskTracking } from './contracts.ts';
 import { watchExit } from './exit-watch.ts';
-import { HEARTBEAT_MS, startHeartbeat } from './heartbeat.ts';
-import { originalSetInterval } from './originals.ts';
+import { beat, HEARTBEAT_MS } from './heartbeat.ts';
 import { processEvent } from './process-info.ts';
 import { loadTaskTracking } from './task-tracking.ts';
 
@@ -38,16 +37,18 @@ function start(): void {
 
   const channel = new WorkerChannel(config, join(__dirname, 'watchdog-worker.cjs'), HEARTBEAT_MS);
   channel.control({ type: 'hello', wire: WIRE_VERSION, process: processEvent(config), mode: config.mode });
-  startHeartbeat(channel.shared);
+  beat(channel.shared);
 
   let tracking: TaskTracking | undefined;
   if (config.mode === 'tree') {
     try { tracking = loadTaskTracking()?.(config, channel, channel.shared); } catch { tracking = undefined; }
-    if (tracking) {
-      const t = tracking;
-      originalSetInterval(() => { try { t.flush(); } catch { /* keep going */ } }, TRACKING_FLUSH_MS).unref();
-    }
   }
+  // Driven by the worker's beat messages, not by a timer of ours (see heartbeat.ts).
+  const flushEvery = Math.max(1, Math.round(TRACKING_FLUSH_MS / HEARTBEAT_MS));
+  const t = tracking;
+  channel.onBeat = t
+    ? () => { if (beat(channel.shared) % flushEvery === 0) t.flush(); }
+    : () => { beat(channel.shared); };
 
   watchExit().onExit((ev) => {
     try { tracking?.flush(); } catch { /* still send the exit */ }

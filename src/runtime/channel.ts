@@ -4,7 +4,8 @@
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { AgentConfig, ControlMessage } from '../protocol/index.ts';
-import { SHARED_BEAT_TS, SHARED_HEARTBEAT, SHARED_SLOTS, type RecordSink } from './contracts.ts';
+import { SHARED_SLOTS, type RecordSink } from './contracts.ts';
+import { beat } from './heartbeat.ts';
 import { SYNC_EXITING, SYNC_FLUSH_ACK, SYNC_SLOTS, type ToWorker, type WatchdogData } from './watchdog/messages.ts';
 
 export class WorkerChannel implements RecordSink {
@@ -13,6 +14,9 @@ export class WorkerChannel implements RecordSink {
   private readonly worker: Worker | undefined;
   private alive = true;
   private flushSeq = 0;
+
+  /** Runs on the main thread on every beat (the heartbeat itself, and periodic work such as flushes). */
+  onBeat: () => void = () => undefined;
 
   constructor(config: AgentConfig, workerFile: string, heartbeatMs: number) {
     const sharedBuf = new SharedArrayBuffer(SHARED_SLOTS * 8);
@@ -31,9 +35,13 @@ export class WorkerChannel implements RecordSink {
         stderr: true,
         name: 'loopscope-watchdog',
       });
-      this.worker.unref(); // it must not keep the process alive
+      // The worker's beats: see heartbeat.ts.
+      this.worker.on('message', () => { try { this.onBeat(); } catch { /* never into the program */ } });
       this.worker.on('error', () => { this.alive = false; });
       this.worker.on('exit', () => { this.alive = false; });
+      // Last, after the listeners (adding a 'message' listener refs the port again): the worker
+      // must not keep the process alive.
+      this.worker.unref();
     } catch {
       this.alive = false;
     }
@@ -61,8 +69,7 @@ export class WorkerChannel implements RecordSink {
    */
   flushAndWait(timeoutMs: number, last?: ControlMessage): boolean {
     // The loop has ended: one last beat closes a block that was still open (the program's last callback).
-    this.shared[SHARED_HEARTBEAT] = this.shared[SHARED_HEARTBEAT]! + 1;
-    this.shared[SHARED_BEAT_TS] = performance.now();
+    beat(this.shared);
     Atomics.store(this.sync, SYNC_EXITING, 1);
     if (!this.alive) return false;
     const seq = ++this.flushSeq;

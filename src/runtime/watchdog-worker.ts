@@ -25,6 +25,9 @@ function main(): void {
   const writer = new SocketWriter(now);
   writer.connect(data.config.socket);
   const dropTimer = setInterval(() => writer.reportDrops(), DROP_REPORT_MS);
+  // The main thread's heartbeat is driven from here (see heartbeat.ts): a beat is one message.
+  const beatTimer = setInterval(() => { if (Atomics.load(sync, SYNC_EXITING) === 0) parentPort?.postMessage(0); }, data.heartbeatMs);
+  void beatTimer;
 
   parentPort?.on('message', (m: ToWorker) => {
     switch (m.t) {
@@ -32,6 +35,9 @@ function main(): void {
       case 'control': writer.control(m.msg); break;
       case 'dropped': writer.dropped(m.count, m.reason); break;
       case 'flush': debugLog('flush requested'); void finishing().then(() => {
+        // Our inspector session must be gone before the process exits: a connected session makes
+        // Node print "Waiting for the debugger to disconnect..." to the user's stderr.
+        closeProbe();
         if (m.last) writer.control(m.last);
         writer.flush(() => {
         Atomics.store(sync, SYNC_FLUSH_ACK, m.seq);
@@ -42,6 +48,7 @@ function main(): void {
   });
   // Defined below; a flush can only arrive after the watchdog exists (messages wait for this turn to end).
   let finishing = (): Promise<void> => Promise.resolve();
+  let closeProbe = (): void => undefined;
 
   let probe: MainThreadProbe | undefined;
   try { probe = new MainThreadProbe(); } catch { probe = undefined; }
@@ -59,6 +66,7 @@ function main(): void {
   });
   watchdog.start();
   finishing = () => watchdog.finish().catch(() => undefined);
+  closeProbe = () => probe?.close();
   void dropTimer;
 }
 

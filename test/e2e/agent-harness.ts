@@ -27,6 +27,8 @@ export interface RunOptions {
   onEvent?: (ev: TraceEvent, child: import('node:child_process').ChildProcess) => void;
   nodeOptions?: string;
   withAgent?: boolean;
+  /** The child is killed (SIGKILL) after this long; default 60 s. */
+  timeoutMs?: number;
 }
 
 export async function runWithAgent(script: string, opts: RunOptions = {}): Promise<RunResult> {
@@ -54,7 +56,7 @@ export async function runWithAgent(script: string, opts: RunOptions = {}): Promi
     sock.on('error', () => undefined);
   });
   await new Promise<void>((res) => server.listen(socketPath, res));
-  const config: AgentConfig = { ...DEFAULT_AGENT_CONFIG, mode: 'blocking', thresholdMs: 100, ...opts.config, socket: socketPath };
+  const config: AgentConfig = { ...DEFAULT_AGENT_CONFIG, mode: 'blocking', thresholdMs: 100, ...opts.config, socket: opts.config?.socket ?? socketPath };
   const env: Record<string, string | undefined> = { ...process.env, ...opts.env };
   if (opts.withAgent !== false) {
     env.NODE_OPTIONS = [`--require ${JSON.stringify(AGENT)}`, opts.nodeOptions ?? ''].join(' ').trim();
@@ -68,7 +70,10 @@ export async function runWithAgent(script: string, opts: RunOptions = {}): Promi
   let stdout = ''; let stderr = '';
   child.stdout.on('data', (d) => { stdout += d; });
   child.stderr.on('data', (d) => { stderr += d; });
+  // A program that does not end on its own is a failure to report, not a hung test run.
+  const killer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((res) => child.on('close', (c, s) => res([c, s])));
+  clearTimeout(killer);
   // Connections of children that outlived the root, and the tail of the data.
   await Promise.race([Promise.all(closed), new Promise((r) => setTimeout(r, 2000))]);
   server.close();

@@ -10,7 +10,7 @@ import type { BlockEvent, SourceLocation } from '../../protocol/index.ts';
 import { SHARED_BEAT_TS, SHARED_CURRENT_TASK, SHARED_HEARTBEAT } from '../contracts.ts';
 import { BlockDetector, type Reading } from './detector.ts';
 import type { CallFrame, MainThreadProbe, Profile } from './inspector-probe.ts';
-import { choose, framesToStack, pickLocation, sampledWitness, type FrameFilter, type PausedWitness } from './locate.ts';
+import { choose, classify, framesToStack, pickLocation, sampledWitness, type FrameFilter, type PausedWitness } from './locate.ts';
 import { classifyCause } from './cause.ts';
 import { debugLog } from './debug-log.ts';
 
@@ -198,7 +198,10 @@ export class Watchdog {
   private pausedWitness(frames: CallFrame[]): PausedWitness | undefined {
     const stack = framesToStack(frames).map((f) => this.map(f));
     const location = pickLocation(stack, this.o.filter);
-    return location ? { stack, location, functionName: location.function } : undefined;
+    // Only node internals (or us) on the stack: the pause landed as the loop came back (e.g. in the
+    // delivery of our own heartbeat message), after the block; it witnesses nothing.
+    if (!location || classify(location.file, this.o.filter) === 'internal' || classify(location.file, this.o.filter) === 'own') return undefined;
+    return { stack, location, functionName: location.function };
   }
 
   private emit(ev: Evidence, final: boolean, durationMs: number, location: SourceLocation | undefined,
