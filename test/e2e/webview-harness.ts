@@ -56,7 +56,7 @@ export async function settle(page: Page): Promise<void> {
   await page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
 }
 
-export interface TreeRowInfo { name: string; level: number; expanded: string | null; selected: boolean; label: string; text: string }
+export interface TreeRowInfo { name: string; level: number; expanded: string | null; selected: boolean; label: string; text: string; pos: string; of: string }
 
 /** The tree rows in the DOM, top to bottom, as a screen reader would list them. */
 export async function treeRows(page: Page): Promise<TreeRowInfo[]> {
@@ -71,6 +71,8 @@ export async function treeRows(page: Page): Promise<TreeRowInfo[]> {
       selected: el.getAttribute('aria-selected') === 'true',
       label: el.getAttribute('aria-label') ?? '',
       text: el.textContent ?? '',
+      pos: `${el.getAttribute('aria-posinset')}`,
+      of: `${el.getAttribute('aria-setsize')}`,
     })));
 }
 

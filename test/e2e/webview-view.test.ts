@@ -24,6 +24,9 @@ describe('task tree', () => {
     assert.equal(rows[0].name, 'server.js');
     assert.equal(rows[0].level, 1);
     assert.equal(at('loadDashboard').level, 2);
+    // Screen readers hear "1 of 5" though only the visible rows exist.
+    assert.deepEqual([at('loadDashboard').pos, at('loadDashboard').of], ['1', '5']);
+    assert.deepEqual([at('flushLogs').pos, at('flushLogs').of], ['5', '5']);
     // Promise.all's members are moved under the group node.
     assert.equal(at('Promise.all').level, 3);
     assert.match(at('Promise.all').text, /Promise\.all/);
