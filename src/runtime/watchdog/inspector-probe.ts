@@ -104,6 +104,19 @@ export class MainThreadProbe {
     return res.profile;
   }
 
+  /**
+   * Maps positions in code that task tracking transformed back to the user's columns, by asking the
+   * main thread's globalThis.__loopscope.mapPosition (the column maps live there). Undefined when there
+   * is no such runtime or no answer.
+   */
+  async mapPositions(positions: Array<[string, number, number]>): Promise<Array<{ line: number; column: number }> | undefined> {
+    const expression = `(function (p) { var r = globalThis.__loopscope; if (!r || typeof r.mapPosition !== 'function') return null;
+      return p.map(function (x) { try { return r.mapPosition(x[0], x[1], x[2]); } catch (e) { return null; } }); })(${JSON.stringify(positions)})`;
+    const res = await this.post<{ result?: { value?: unknown } }>('Runtime.evaluate', { expression, returnByValue: true, silent: true });
+    const v = res.result?.value;
+    return Array.isArray(v) ? v as Array<{ line: number; column: number }> : undefined;
+  }
+
   /** The full source of a script, to read inline source maps. */
   async scriptSource(scriptId: string): Promise<string | undefined> {
     try {

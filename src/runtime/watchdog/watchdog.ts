@@ -16,7 +16,7 @@ import { debugLog } from './debug-log.ts';
 
 export const POLL_MS = 5;
 /** How long the live report waits for the pause before it goes out without a location. */
-const LIVE_WAIT_MS = 120;
+const LIVE_WAIT_MS = 100;
 /** How long the final report waits for evidence from a main thread that just came back. */
 const FINAL_WAIT_MS = 1000;
 /** Sampling interval while a block is suspected ('late' policy) or all the time ('always'). */
@@ -27,6 +27,8 @@ const ROTATE_MS = 2000;
 const RECENT_PROFILES = 4;
 /** At exit the main thread waits for us (bounded): the evidence must come fast or not at all. */
 const EXIT_WAIT_MS = 250;
+/** How long a report waits for the main thread to map transformed columns back. */
+const MAP_WAIT_MS = 80;
 
 export interface WatchdogOptions {
   thresholdMs: number;
@@ -38,8 +40,8 @@ export interface WatchdogOptions {
   probe: MainThreadProbe | undefined;
   filter: FrameFilter;
   emit: (ev: BlockEvent) => void;
-  /** Position mapping for files the agent transformed (the task tracking's rewrite shifts columns). */
-  mapPosition?: (loc: SourceLocation) => SourceLocation;
+  /** Task tracking rewrote the user's files (columns shift): map positions back before reporting. */
+  mapColumns: boolean;
   /**
    * 'always': the sampler runs from the start, so it also sees blocks the inspector cannot interrupt
    * (JSON.parse of a huge string): a profiler command sent once the block began would only be served
@@ -167,7 +169,7 @@ export class Watchdog {
     // (the main thread is inside one native call and cannot be asked until it returns).
     const live = withTimeout(pause, LIVE_WAIT_MS).then((p) => {
       const paused = p && p.inBlock ? this.pausedWitness(p.frames) : undefined;
-      this.emit(ev, false, Math.max(durationMs, this.o.now() - since), paused?.location, paused?.stack ?? [], 'callback');
+      return this.emit(ev, false, Math.max(durationMs, this.o.now() - since), paused?.location, paused?.stack ?? [], 'callback');
     });
     const ev: Evidence = { id, since, taskId: s[SHARED_CURRENT_TASK]!, beat, pause, live };
     this.current = ev;
@@ -189,14 +191,15 @@ export class Watchdog {
     const sampled = covering.length > 0 ? sampledWitness(covering, this.o.filter, span) : undefined;
     const chosen = choose(paused, sampled, this.o.filter);
     debugLog(`end ${id}: profiles=${covering.length} samples=${profile?.samples?.length ?? 'none'} span=${JSON.stringify(span)} profile=[${profile?.startTime},${profile?.endTime}] paused=${JSON.stringify(paused?.location)} sampled=${JSON.stringify(sampled && { ...sampled, lineTicks: [...sampled.lineTicks], stack: sampled.stack.length })} chose ${chosen.from}`);
-    let location = chosen.location;
-    if (location && chosen.from === 'samples') location = { ...location, column: this.firstColumn(location.file, location.line) };
+    const location = chosen.location;
     const cause = classifyCause(sampled);
-    this.emit(ev, true, durationMs, location, chosen.stack, cause);
+    // The samples know the line, not the column: name the statement's start (after mapping, which
+    // is about columns in transformed code, while this one comes from the file on disk).
+    await this.emit(ev, true, durationMs, location, chosen.stack, cause, chosen.from === 'samples');
   }
 
   private pausedWitness(frames: CallFrame[]): PausedWitness | undefined {
-    const stack = framesToStack(frames).map((f) => this.map(f));
+    const stack = framesToStack(frames);
     const location = pickLocation(stack, this.o.filter);
     // Only node internals (or us) on the stack: the pause landed as the loop came back (e.g. in the
     // delivery of our own heartbeat message), after the block; it witnesses nothing.
@@ -205,17 +208,37 @@ export class Watchdog {
   }
 
   private emit(ev: Evidence, final: boolean, durationMs: number, location: SourceLocation | undefined,
-    stack: SourceLocation[], cause: BlockEvent['cause']): void {
+    stack: SourceLocation[], cause: BlockEvent['cause'], lineOnly = false): Promise<void> {
     const block: BlockEvent = {
       type: 'block', ts: ev.since, id: ev.id, final, durationMs: Math.round(durationMs * 1000) / 1000, cause, stack,
     };
     if (ev.taskId) block.taskId = ev.taskId;
     if (location) block.location = location;
-    this.o.emit(block);
+    const send = (b: BlockEvent): void => {
+      if (lineOnly && b.location) b.location = { ...b.location, column: this.firstColumn(b.location.file, b.location.line) };
+      this.o.emit(b);
+    };
+    return this.mapped(block).then(send, () => send(block));
   }
 
-  private map(loc: SourceLocation): SourceLocation {
-    try { return this.o.mapPosition ? this.o.mapPosition(loc) : loc; } catch { return loc; }
+  /** Columns in transformed files → the user's columns (asks the main thread; unmapped if it is busy). */
+  private async mapped(block: BlockEvent): Promise<BlockEvent> {
+    const probe = this.o.probe;
+    if (!this.o.mapColumns || !probe) return block;
+    const frames = block.location ? [block.location, ...block.stack] : block.stack;
+    const mine = frames.filter((f) => classify(f.file, this.o.filter) === 'user' || classify(f.file, this.o.filter) === 'library');
+    if (mine.length === 0) return block;
+    const answer = await withTimeout(probe.mapPositions(mine.map((f) => [f.file, f.line, f.column])), MAP_WAIT_MS);
+    if (!answer) return block;
+    const byFrame = new Map<SourceLocation, { line: number; column: number }>();
+    mine.forEach((f, i) => { const m = answer[i]; if (m && typeof m.column === 'number') byFrame.set(f, m); });
+    const fix = (f: SourceLocation): SourceLocation => {
+      const m = byFrame.get(f);
+      return m ? { ...f, line: m.line, column: m.column } : f;
+    };
+    const out: BlockEvent = { ...block, stack: block.stack.map(fix) };
+    if (block.location) out.location = fix(block.location);
+    return out;
   }
 
   /** The column of the first non-blank character of a line: where a statement the samples name starts. */
