@@ -160,3 +160,16 @@ test('mapColumn: positions in transformed code map back to the original column',
     assert.equal(mapColumn(res.columnMap, line, tcol), ocol, word);
   }
 });
+
+test('compiled input with an inline source map (tsx output): sites name the original TypeScript line', async () => {
+  const esbuild = await import('esbuild');
+  const ts = 'interface A { x: number }\n\nasync function load(id: number): Promise<A> {\n  await new Promise<void>((r) => setTimeout(r, 1));\n  return { x: id };\n}\nexport { load };\n';
+  const out = esbuild.transformSync(ts, { loader: 'ts', format: 'cjs', sourcemap: 'inline', sourcefile: '/proj/a.ts', minifyWhitespace: true });
+  const res = transformSource(out.code, { file: '/proj/a.ts', format: 'commonjs' })!;
+  const rows = vm.runInContext(`${res.code.replace(/\/\/# sourceMappingURL=.*$/, '')}\n;$__lsSites()`, vm.createContext({ module: { exports: {} }, exports: {}, require: () => ({}) })) as unknown[];
+  const load = rows.indexOf('load');
+  assert.deepEqual(Array.from(rows.slice(load - 2, load)), [3, 1]);
+  const st = rows.indexOf('setTimeout');
+  assert.equal(rows[st - 2], 4);
+  assert.equal(rows[st + 1], 'load', 'an anonymous callback is named for the function around it');
+});

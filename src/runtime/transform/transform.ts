@@ -9,6 +9,7 @@
 // Pure: no Node I/O, so the ESM loader thread and the main thread share it.
 import { parse } from 'acorn';
 import { addToColumnMap, type ColumnMap } from './column-map.ts';
+import { inlineSourceMap } from './input-source-map.ts';
 import { ERROR_VAR, RUNTIME_GLOBAL as G, SITES_FN, TASK_VAR, TRACKED_CALLEES } from './names.ts';
 
 export interface TransformOptions {
@@ -62,9 +63,13 @@ function transformUnsafe(source: string, opts: TransformOptions): TransformResul
   let seq = 0;
   const open = (pos: number, text: string): void => { inserts.push({ pos, text, rank: 2e9 + ++seq }); };
   const close = (pos: number, text: string): void => { inserts.push({ pos, text, rank: 1e9 - ++seq }); };
+  // Already-compiled input (tsx): sites name the original source's line and column.
+  const original = inlineSourceMap(source);
   const addSite = (pos: number, name: string, fn: string): number => {
     const { line, column } = lineColumn(lineStarts, pos);
-    sites.push(line, column + 1, name, fn);
+    const o = original?.(line, column);
+    if (o) sites.push(o.line, o.column, name, fn);
+    else sites.push(line, column + 1, name, fn);
     return (sites.length - 1) / SITE_FIELDS - 1;
   };
 
@@ -80,9 +85,9 @@ function transformUnsafe(source: string, opts: TransformOptions): TransformResul
         const name = functionName(node, ancestors, source);
         if (node.async && !node.generator) {
           instrumentFunction(node, name);
-          inner = { task: TASK_VAR, name };
+          inner = { task: TASK_VAR, name: label(name, scope) };
         } else {
-          inner = { task: null, name };
+          inner = { task: null, name: label(name, scope) };
         }
         break;
       }
@@ -241,6 +246,11 @@ function functionName(fn: Node, ancestors: Node[], source: string): string {
     }
     default: return '(anonymous)';
   }
+}
+
+/** What a call site's enclosing function is called: an anonymous callback is named for the function around it. */
+function label(name: string, outer: { name: string }): string {
+  return name === '(anonymous)' && outer.name !== '' ? outer.name : name;
 }
 
 /** Offsets where each line starts, with every line terminator V8 counts (\n, \r\n, \r, U+2028, U+2029). */
