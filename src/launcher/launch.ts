@@ -60,10 +60,13 @@ class Session implements RunSession {
   private root: AgentConnection | undefined;
   private rootArrived: () => void = () => {};
   private readonly exited: Promise<ProcessExit>;
+  /** stdio closed too: with piped stdio, output can still arrive after 'exit'. */
+  private readonly closed: Promise<void>;
   readonly done: Promise<ExitEvent>;
 
   constructor(readonly child: ChildProcess, private readonly server: AgentServer, private readonly config: AgentConfig) {
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    this.closed = new Promise((resolve) => child.once('close', () => resolve()));
     server.onRun((run) => this.accept(run));
     this.done = this.finish();
   }
@@ -90,6 +93,8 @@ class Session implements RunSession {
 
   private async finish(): Promise<ExitEvent> {
     const exit = await this.exited;
+    // A grandchild that inherited the pipes can hold them open for ever: wait for them only so long.
+    await Promise.race([this.closed, delay(DRAIN_MS)]);
     if (!this.root) {
       await Promise.race([new Promise<void>((r) => { this.rootArrived = r; }), delay(LATE_CONNECT_MS)]);
     }

@@ -45,7 +45,11 @@ export interface RunSession {
   onWarning(listener: (message: string) => void): void;
   /** Runs of child Node processes the program started (only with agent.followChildren). */
   onChildRun(listener: (run: AgentRun) => void): void;
-  /** Resolves when the program has exited and its channel drained; the exit event is also delivered to onEvents. */
+  /**
+   * Resolves when the program has exited, its channel drained and (piped) stdio closed, so all its output was
+   * delivered (bounded: a grandchild holding the pipes open is not waited for). Never rejects. The exit event
+   * is also delivered to onEvents: the agent's, or one synthesised ('killed' with the signal, or 'lost').
+   */
   readonly done: Promise<ExitEvent>;
   /** Ends the program and every process it started (the whole tree), leaving no orphans. */
   stop(): Promise<void>;

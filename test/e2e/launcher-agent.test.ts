@@ -52,11 +52,13 @@ test('stop() on a running program with the real agent: killed, with the signal, 
   const session = await launch({ script: path.join(FIXTURES, 'wait-for-signal.js'), stdio: 'pipe' });
   const events: TraceEvent[] = [];
   session.onEvents((b) => events.push(...b));
-  const out = collect(session.child.stdout);
-  while (!events.some((e) => e.type === 'process')) await new Promise((r) => setTimeout(r, 20));
+  let out = '';
+  session.child.stdout!.setEncoding('utf8').on('data', (d: string) => { out += d; });
+  while (!out.includes('ready')) await new Promise((r) => setTimeout(r, 20));
   await session.stop();
   const exit = await session.done;
   assert.equal(exit.signal, 'SIGTERM');
-  assert.equal(await out, 'ready\n');
+  assert.equal(out, 'ready\n');
+  assert.equal(events[0].type, 'process');
   assert.equal(events.filter((e) => e.type === 'exit').length, 1, 'exactly one exit event');
 });
