@@ -44,6 +44,9 @@ export function formatReport(meta, results) {
   out.push(`ratio = how many times worse than baseline: time/baseline for (a),(b); baseline rps/rps for (c) (throughput loss)`);
   out.push(`reproduce: ${meta.command}`);
   for (const n of meta.notes) out.push(`note: ${n}`);
+  if (meta.loadavg[0] > meta.cpus) {
+    out.push(`note: load average ${meta.loadavg[0].toFixed(1)} on ${meta.cpus} CPUs: neighbours inflate wall time; trust the CPU (secondary) ratios more`);
+  }
   out.push('');
   out.push(line(rows[0]));
   out.push(widths.map((w) => '-'.repeat(w)).join('  '));
