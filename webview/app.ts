@@ -22,7 +22,7 @@ import { clip } from './dom.ts';
 import { formatMs } from './glyphs.ts';
 
 /** Time per frame for applying queued events: live floods must leave time to draw. */
-const LIVE_BUDGET_MS = 8;
+const LIVE_BUDGET_MS = 6;
 const LOAD_BUDGET_MS = 60;
 
 export class App {
@@ -43,6 +43,8 @@ export class App {
   private blocksVersion = -1;
   private foldedCounts = new Map<number, number>();
   private saveTimer = 0;
+  /** Time the current frame spent applying events. */
+  private applyMs = 0;
   private detailsKey = '';
   private blocksKey = '';
   private treeKey = '';
@@ -112,6 +114,7 @@ export class App {
     });
     this.sched.beforeFrame = () => {
       if (this.store.queued === 0) return false;
+      const t0 = performance.now();
       const rejectedBefore = this.store.rejected;
       // A finished run loads in big slices (it is not going anywhere); a live one leaves room to draw every frame.
       const more = this.store.drain(this.store.live && !this.store.ended ? LIVE_BUDGET_MS : LOAD_BUDGET_MS);
@@ -120,6 +123,7 @@ export class App {
         this.showError(`Skipped ${n} malformed event${n > 1 ? 's' : ''} (first: ${clip(this.store.firstRejection ?? '', 300)}).`, 'rejected');
       }
       this.dataChanged();
+      this.applyMs = performance.now() - t0;
       return more;
     };
     this.sched.register('rows', () => this.renderRows());
@@ -274,11 +278,15 @@ export class App {
     this.changed();
   }
 
+  private isLive(): boolean { return this.store.live && !this.store.ended; }
+
   private renderRows(): void {
     if (!this.rowsDirty) return;
     // During a live flood on a big tree, rebuild rows at most a few times a second.
     const now = performance.now();
     if (this.store.queued > 0 && this.rowsCost > 4 && now - this.lastRowsBuild < Math.max(250, this.rowsCost * 20)) { this.sched.request('rows'); return; }
+    // A live frame that already spent its time applying events leaves the rows to the next frame (not for long).
+    if (this.isLive() && this.applyMs > 4 && now - this.lastRowsBuild < 1000) { this.sched.request('rows'); return; }
     const rows = buildRows({
       tasks: this.store.model.tasks, rootId: this.store.root.id, folds: this.ui.folds, filters: this.ui.filters,
       search: this.ui.search, isUserCode: (f) => isUserCode(f),
@@ -313,7 +321,7 @@ export class App {
     // Rows, selection or size changed: draw now. Only task states/run times changed (a live run): a few times a second.
     const key = `${this.tree.version}|${this.ui.selectedTask}|${this.layoutVersion}`;
     const now = performance.now();
-    if (key === this.treeKey && now - this.treeAt < 200) { this.sched.request('tree'); return; }
+    if (key === this.treeKey && (now - this.treeAt < 200 || (this.isLive() && this.applyMs > 4 && now - this.treeAt < 1000))) { this.sched.request('tree'); return; }
     this.treeKey = key; this.treeAt = now;
     this.tree.render();
   }
