@@ -41,3 +41,12 @@ test('detector: a late beat that recovers before the threshold disarms without a
   const s2 = d.poll(3, 400, 520);
   assert.ok(s2.kind === 'start' && s2.id === 2);
 });
+
+test('detector: after a resync (our own activity held the loop) lateness counts only from the next beat', () => {
+  const d = new BlockDetector(50, 10);
+  d.poll(1, 0, 0);
+  d.resync(1);
+  assert.equal(d.poll(1, 0, 300).kind, 'none', 'the stretch we caused is not a block');
+  assert.equal(d.poll(2, 305, 306).kind, 'none');
+  assert.equal(d.poll(2, 305, 370).kind, 'start', 'a later stretch is');
+});

@@ -24,6 +24,16 @@ export class BlockDetector {
 
   constructor(private readonly thresholdMs: number, private readonly heartbeatMs: number) {}
 
+  /** Forget what was seen so far: the next reading starts fresh (used after our own activity held the loop). */
+  resync(beat: number): void {
+    if (this.state === 'blocking') return;
+    this.state = 'idle';
+    this.lastBeat = beat;
+    this.waitForBeat = true;
+  }
+
+  private waitForBeat = false;
+
   /**
    * beat: the heartbeat counter; beatTs: when it last moved (main thread's clock); now: the same clock.
    * lastSeenAt: when the loop was last seen free; a block's duration counts from the beat that was due.
@@ -31,6 +41,7 @@ export class BlockDetector {
   poll(beat: number, beatTs: number, now: number): Reading {
     if (beat !== this.lastBeat) {
       this.lastBeat = beat;
+      this.waitForBeat = false;
       const was = this.state;
       this.state = 'idle';
       if (was === 'blocking') {
@@ -40,6 +51,7 @@ export class BlockDetector {
       if (was === 'armed') return { kind: 'disarm' };
       return { kind: 'none' };
     }
+    if (this.waitForBeat) return { kind: 'none' };
     // The next beat was due one period after the last; the loop has been held since then.
     const due = beatTs + this.heartbeatMs;
     const late = now - due;

@@ -75,6 +75,7 @@ export class Watchdog {
 
   private rotateTimer: ReturnType<typeof setInterval> | undefined;
   private armed = false;
+  private samplerStarting = false;
 
   start(): void {
     this.timer = setInterval(() => this.tick(), POLL_MS);
@@ -105,6 +106,9 @@ export class Watchdog {
 
   private tick(): void {
     if (this.o.exiting()) return;
+    // Starting the profiler holds the main thread (V8 logs every compiled function): our own activity,
+    // not the program's. Readings resume once it is done; a real block that overlaps is still seen then.
+    if (this.samplerStarting) return;
     const s = this.o.shared;
     let r: Reading;
     try {
@@ -123,7 +127,16 @@ export class Watchdog {
   private startSampler(): void {
     const probe = this.o.probe;
     if (!probe || this.sampler) return;
-    this.sampler = probe.startSampler(this.o.sampler === 'always' ? ALWAYS_SAMPLE_US : LATE_SAMPLE_US).then(() => debugLog('sampler started'), () => undefined);
+    const first = this.o.sampler === 'always';
+    this.samplerStarting = first;
+    this.sampler = probe.startSampler(first ? ALWAYS_SAMPLE_US : LATE_SAMPLE_US)
+      .then(() => debugLog('sampler started'), () => undefined)
+      .finally(() => {
+        if (!this.samplerStarting) return;
+        this.samplerStarting = false;
+        // Re-sync with the heartbeat: the time the start took is not counted as a block.
+        this.detector.resync(this.o.shared[SHARED_HEARTBEAT]!);
+      });
   }
 
   /** Profiles received lately (newest last): a block may span several when the sampler restarted during it. */
