@@ -60,7 +60,7 @@ export async function runCommand(args: RunArgs, out: Output): Promise<number> {
   if (writer?.error) out.error(`writing the trace stopped: ${writer.error.message}; ${writer.path} holds the events before that`);
 
   out.info('');
-  if (args.mode === 'tree') out.info(renderTaskTree(model, { cwd }));
+  if (args.mode === 'tree') out.info(renderTaskTree(model, { cwd }) + '\n');
   out.info(renderBlockingSummary(model, { cwd }));
   out.info(exitNote(exit, status));
 
