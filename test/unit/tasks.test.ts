@@ -128,3 +128,21 @@ for (const fixture of ['dashboard.js', 'timers.js', 'race-abort.mjs', 'crash.js'
     assert.deepEqual([b.stdout, b.stderr, b.status], [a.stdout, a.stderr, a.status]);
   });
 }
+
+test('await edges name the awaited task, not merely the latest child', () => {
+  const r = run('await-order.js');
+  assert.equal(r.status, 0, r.stderr);
+  const ev = r.events;
+  const parent = byName(ev, 'parent');
+  const child = spawns(ev).find((s) => s.name === 'child' && s.parentId === parent.id)!;
+  const nap = spawns(ev).find((s) => s.parentId === parent.id && s.kind === 'timeout')!;
+  const awaits = ev.filter((e) => e.type === 'await' && e.id === parent.id).map((e) => e.type === 'await' && e.on);
+  assert.deepEqual(awaits, [nap.id, child.id]);
+  // Promise.all([early, child()]): the child from an earlier slice and the one called in the array.
+  const fanIn = byName(ev, 'fanIn');
+  const kids = spawns(ev).filter((s) => s.parentId === fanIn.id && s.name === 'child').map((s) => s.id);
+  const all = spawns(ev).find((s) => s.parentId === fanIn.id && s.kind === 'promise-all')!;
+  const group = ev.find((e) => e.type === 'group' && e.id === all.id);
+  assert.ok(group?.type === 'group');
+  assert.deepEqual(group.members, kids);
+});

@@ -21,6 +21,9 @@ export interface CoreOptions {
 /** Most just-returned children remembered per slice: beyond it the list restarts (pairing is best effort). */
 const JUST_RETURNED_CAP = 256;
 
+/** Unawaited children remembered per task (pairing later awaits with them is best effort). */
+const KIDS_CAP = 32;
+
 export const GROUP_ALL = 1;
 export const GROUP_ALL_SETTLED = 2;
 export const GROUP_RACE = 3;
@@ -82,6 +85,16 @@ export function createTaskCore(o: CoreOptions) {
   const pushJustReturned = (t: Task): void => {
     if (jrLen >= JUST_RETURNED_CAP) jrLen = 0;
     jr[jrLen++] = t;
+  };
+
+  /** Children of t that returned in the slice now ending and were not awaited in it: they may be awaited later. */
+  const keepKids = (t: Task): void => {
+    for (let i = t.mark; i < jrLen; i++) {
+      const c = jr[i]!;
+      if (c.parentId !== t.id) continue;
+      const kids = (t.kids ??= []);
+      if (kids.length < KIDS_CAP) kids.push(c);
+    }
   };
 
   /** Ends `t`'s current slice at `ts`. */
@@ -159,10 +172,15 @@ export function createTaskCore(o: CoreOptions) {
       t.awaits++;
       let on: Task | undefined;
       if (typeof x === 'object' && x !== null) {
-        // A child that just returned in this slice is what `await child()` awaits (checked first: no lookup).
-        if (jrLen > t.mark && jr[jrLen - 1]!.parentId === t.id && x instanceof Promise) on = jr[--jrLen];
-        else on = tagged.get(x);
+        // A promise we made or named (combinator, timer, I/O); else the child that just returned in this
+        // slice is what `await child()` awaits.
+        on = tagged.get(x);
+        if (on === undefined && x instanceof Promise) {
+          if (jrLen > t.mark && jr[jrLen - 1]!.parentId === t.id) on = jr[--jrLen];
+          else if (t.kids !== null && t.kids.length > 0) on = t.kids.shift();
+        }
       }
+      if (jrLen > t.mark) keepKids(t);
       // Awaiting a task that already settled (an async function that never awaited) is not a wait.
       if (on !== undefined && on.tracked && !on.settled) rec.push(OP_AWAIT, t.id, on.id, 0, 0, 0, ms(ts));
     }
@@ -286,6 +304,9 @@ export function createTaskCore(o: CoreOptions) {
     while (firstJr > cur.mark && jrLen - firstJr < untagged && jr[firstJr - 1]!.parentId === cur.id) firstJr--;
     let pairAt = firstJr;
     const pairedUntil = jrLen;
+    // Children called in this slice are the last untagged members (`Promise.all([p, f(), g()])`); earlier
+    // ones pair with children kept from earlier slices.
+    let fromKids = untagged - (pairedUntil - firstJr);
     let pending = 0;
     let resolvedNow = 0;
     let rejectedNow = 0;
@@ -299,9 +320,10 @@ export function createTaskCore(o: CoreOptions) {
       let mt: Task | undefined;
       if (m !== null && (typeof m === 'object' || typeof m === 'function')) {
         mt = tagged.get(m as object);
-        if (mt === undefined && m instanceof Promise && pairAt < pairedUntil) {
-          mt = jr[pairAt++]!;
-          tagged.set(m, mt);
+        if (mt === undefined && m instanceof Promise) {
+          if (fromKids > 0) { fromKids--; if (cur.kids !== null && cur.kids.length > 0) mt = cur.kids.shift(); }
+          else if (pairAt < pairedUntil) mt = jr[pairAt++]!;
+          if (mt !== undefined) tagged.set(m, mt);
         }
       }
       if (mt !== undefined && mt.tracked) {

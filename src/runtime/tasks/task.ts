@@ -14,6 +14,8 @@ export class Task {
   prev: Task | null = null;
   /** Length of the just-returned list when this slice began (children above it belong to the slice). */
   mark = 0;
+  /** Children that returned in an earlier slice without being awaited there (`const p = child(); …; await p`), oldest first. */
+  kids: Task[] | null = null;
   /** Combinator groups this task is a member of (set only for members). */
   groups: Task[] | null = null;
   /** For groups: members still pending, and the mode (1 all, 2 allSettled, 3 race, 4 any). */
