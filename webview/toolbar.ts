@@ -41,9 +41,9 @@ export class Toolbar {
     };
     this.followBtn = button('⏸ Pause', 'Stop following the live edge', () => cb.follow(this.followBtn.getAttribute('aria-pressed') !== 'true'));
     this.followBtn.classList.add('follow');
-    host.append(this.searchBox, l1, l2, el('span', 'spacer'),
-      button('−', 'Zoom out', () => cb.zoom(1 / 2)), button('+', 'Zoom in', () => cb.zoom(2)), button('⤢', 'Show the whole run', () => cb.zoom('fit')),
-      this.followBtn);
+    const tools = el('span', 'tools');
+    tools.append(button('−', 'Zoom out', () => cb.zoom(1 / 2)), button('+', 'Zoom in', () => cb.zoom(2)), button('⤢', 'Show the whole run', () => cb.zoom('fit')), this.followBtn);
+    host.append(this.searchBox, l1, l2, el('span', 'spacer'), tools);
   }
 
   sync(filters: Filters, search: string, live: boolean, follow: boolean): void {
