@@ -25,6 +25,8 @@ const ALWAYS_SAMPLE_US = 10_000;
 /** With the sampler always on, its profile is restarted this often so it stays small and recent. */
 const ROTATE_MS = 2000;
 const RECENT_PROFILES = 4;
+const PAUSE_BUDGET = 5;
+const PAUSE_WINDOW_MS = 10_000;
 /** At exit the main thread waits for us (bounded): the evidence must come fast or not at all. */
 const EXIT_WAIT_MS = 250;
 /** How long a report waits for the main thread to map transformed columns back. */
@@ -171,7 +173,7 @@ export class Watchdog {
     const s = this.o.shared;
     this.startSampler();
     const beat = s[SHARED_HEARTBEAT]!;
-    const probe = this.o.probe;
+    const probe = this.pauseAllowed() ? this.o.probe : undefined;
     const pause = probe
       ? probe.pause().then((frames) => {
         debugLog(`paused, in block: ${s[SHARED_HEARTBEAT] === beat}`);
@@ -210,6 +212,22 @@ export class Watchdog {
     // is about columns in transformed code, while this one comes from the file on disk).
     await this.emit(ev, true, durationMs, location, chosen.stack, cause, chosen.from === 'samples');
   }
+
+  /**
+   * A pause costs the main thread 18-67 ms (Debugger.enable replays every script): a program that
+   * blocks again and again would pay it each time. At most PAUSE_BUDGET pauses per PAUSE_WINDOW_MS;
+   * beyond that, blocks are located by the samples alone (exact for code the sampler sees, the
+   * function for native calls).
+   */
+  private pauseAllowed(): boolean {
+    const now = this.o.now();
+    while (this.pauseTimes.length > 0 && now - this.pauseTimes[0]! > PAUSE_WINDOW_MS) this.pauseTimes.shift();
+    if (this.pauseTimes.length >= PAUSE_BUDGET) return false;
+    this.pauseTimes.push(now);
+    return true;
+  }
+
+  private readonly pauseTimes: number[] = [];
 
   private pausedWitness(frames: CallFrame[]): PausedWitness | undefined {
     const stack = framesToStack(frames);

@@ -1,0 +1,23 @@
+// A program that blocks again and again: every block is reported, and the cost of locating them stays
+// bounded (at most 5 debugger pauses per 10 s; later blocks are located from the samples alone).
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import type { BlockEvent } from '../../src/protocol/index.ts';
+import { fixture, runPlain, runWithAgent } from './agent-harness.ts';
+
+test('repeated blocks: all 12 reported, none at a wrong line, output unchanged', async () => {
+  const file = fixture('blocking', 'repeated.js');
+  const r = await runWithAgent(file, { config: { mode: 'blocking', thresholdMs: 100 } });
+  assert.equal(r.stdout, runPlain(file).stdout);
+  const finals = r.events.filter((e): e is BlockEvent => e.type === 'block' && e.final);
+  const inSpin = finals.filter((b) => b.location?.file === file);
+  assert.ok(inSpin.length >= 10, `most of the 12 blocks located in the fixture (got ${inSpin.length} of ${finals.length})`);
+  for (const b of inSpin) {
+    // Line 6 is the loop; line 4 is `spin` itself (the samples name the function when they cannot name the line).
+    assert.ok(b.location!.line === 6 || b.location!.line === 4, `block ${b.id} at line ${b.location!.line}`);
+    assert.equal(b.location!.function, 'spin');
+  }
+  assert.ok(inSpin.filter((b) => b.location!.line === 6).length >= 5, 'the first ones at least are exact');
+  // Each block has exactly one live and one final report.
+  for (const b of finals) assert.equal(r.events.filter((e) => e.type === 'block' && e.id === b.id && !e.final).length, 1);
+});
