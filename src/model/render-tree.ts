@@ -56,6 +56,12 @@ export function renderTaskTree(model: TraceModel, opts: RenderTreeOptions = {}):
     lines.length = Math.min(lines.length, maxLines);
     lines.push(`… cut at ${maxLines} lines (${countListedSubtrees(model, [model.root]) - 1} tasks in all)`);
   }
+  if (model.info.exit) {
+    // Tasks that never finished: a timer never cleared, a promise never settled; often why a run ended oddly.
+    let pending = 0;
+    for (const t of model.tasks.values()) if (t.state === 'pending' && t.parentId !== null && isListedTask(t)) pending++;
+    if (pending > 0) lines.push(`(${pending === 1 ? '1 task was' : `${pending} tasks were`} still pending at exit, marked …)`);
+  }
   const drops = Object.entries(model.info.dropsByReason);
   if (drops.length > 0) {
     lines.push(safeLine(`(the agent dropped ${model.info.dropped} events to stay within its memory caps: ${drops.map(([r, n]) => `${n} ${r}`).join(', ')})`));

@@ -18,6 +18,7 @@ test('the task tree: nesting, group node with member count, marks for rejected /
     '├─ ⊘ setTimeout callback (clearTimeout)  src/app.js:40',
     '├─ setTimeout callback  src/app.js:12',
     '└─ … setInterval callback  src/app.js:50',
+    '(2 tasks were still pending at exit, marked …)',
     '',
   ].join('\n'));
 });
