@@ -66,11 +66,13 @@ function connectionLoop() {
   });
 }
 
-await Promise.all(Array.from({ length: connections }, connectionLoop));
+// A request the server never answers must not hang the benchmark: report what was measured and stop.
+const hardStop = new Promise((resolve) => setTimeout(() => { truncated = true; resolve(); }, maxMs + 5_000).unref());
+await Promise.race([Promise.all(Array.from({ length: connections }, connectionLoop)), hardStop]);
 const end = performance.now();
 const timedMs = end - timedFrom;
 const cpu = process.cpuUsage(cpu0);
 process.stdout.write(JSON.stringify({
   rps: timedCount / (timedMs / 1000), requests: completed, timed: timedCount, timedMs, errors, truncated,
   cpuPercent: (100 * (cpu.user + cpu.system)) / 1000 / (end - start),
-}) + '\n');
+}) + '\n', () => process.exit(0)); // open sockets of a truncated run must not keep us alive

@@ -65,7 +65,10 @@ const t0 = performance.now();
 const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
 let out = '';
 child.stdout.setEncoding('utf8').on('data', (d) => { out += d; });
+// Bounded even if the load generator hangs: it is killed (by its pid) after its own deadline has long passed.
+const killTimer = setTimeout(() => child.kill('SIGKILL'), MAX_MS + 15_000);
 const code = await new Promise((resolve) => child.on('close', resolve));
+clearTimeout(killTimer);
 const wallMs = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
 server.close();
