@@ -7,6 +7,7 @@
 // The sampling profiler runs only while a block is suspected (see watchdog.ts).
 import { Session } from 'node:inspector';
 import { debugLog } from './debug-log.ts';
+import { MAP_POSITIONS_SOURCE } from './map-positions.ts';
 
 export interface CallFrame {
   functionName: string;
@@ -105,16 +106,14 @@ export class MainThreadProbe {
   }
 
   /**
-   * Maps positions in code that task tracking transformed back to the user's columns, by asking the
-   * main thread's globalThis.__loopscope.mapPosition (the column maps live there). Undefined when there
-   * is no such runtime or no answer.
+   * Maps positions in the code that ran back to the user's files (see map-positions.ts), on the main
+   * thread. Undefined when there is no answer.
    */
-  async mapPositions(positions: Array<[string, number, number]>): Promise<Array<{ line: number; column: number }> | undefined> {
-    const expression = `(function (p) { var r = globalThis.__loopscope; if (!r || typeof r.mapPosition !== 'function') return null;
-      return p.map(function (x) { try { return r.mapPosition(x[0], x[1], x[2]); } catch (e) { return null; } }); })(${JSON.stringify(positions)})`;
+  async mapPositions(positions: Array<[string, number, number]>): Promise<Array<{ file: string; line: number; column: number } | null> | undefined> {
+    const expression = `${MAP_POSITIONS_SOURCE}(${JSON.stringify(positions)})`;
     const res = await this.post<{ result?: { value?: unknown } }>('Runtime.evaluate', { expression, returnByValue: true, silent: true });
     const v = res.result?.value;
-    return Array.isArray(v) ? v as Array<{ line: number; column: number }> : undefined;
+    return Array.isArray(v) ? v as Array<{ file: string; line: number; column: number } | null> : undefined;
   }
 
   /** The full source of a script, to read inline source maps. */

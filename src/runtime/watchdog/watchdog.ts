@@ -42,8 +42,6 @@ export interface WatchdogOptions {
   probe: MainThreadProbe | undefined;
   filter: FrameFilter;
   emit: (ev: BlockEvent) => void;
-  /** Task tracking rewrote the user's files (columns shift): map positions back before reporting. */
-  mapColumns: boolean;
   /**
    * 'always': the sampler runs from the start, so it also sees blocks the inspector cannot interrupt
    * (JSON.parse of a huge string): a profiler command sent once the block began would only be served
@@ -252,20 +250,23 @@ export class Watchdog {
     return this.mapped(block).then(send, () => send(block));
   }
 
-  /** Columns in transformed files → the user's columns (asks the main thread; unmapped if it is busy). */
+  /** Positions in the code that ran → the user's files (asks the main thread; unmapped if it is busy). */
   private async mapped(block: BlockEvent): Promise<BlockEvent> {
     const probe = this.o.probe;
-    if (!this.o.mapColumns || !probe) return block;
+    if (!probe) return block;
     const frames = block.location ? [block.location, ...block.stack] : block.stack;
     const mine = frames.filter((f) => classify(f.file, this.o.filter) === 'user' || classify(f.file, this.o.filter) === 'library');
     if (mine.length === 0) return block;
     const answer = await withTimeout(probe.mapPositions(mine.map((f) => [f.file, f.line, f.column])), MAP_WAIT_MS);
     if (!answer) return block;
-    const byFrame = new Map<SourceLocation, { line: number; column: number }>();
-    mine.forEach((f, i) => { const m = answer[i]; if (m && typeof m.column === 'number') byFrame.set(f, m); });
+    const byFrame = new Map<SourceLocation, { file: string; line: number; column: number }>();
+    mine.forEach((f, i) => {
+      const m = answer[i];
+      if (m && typeof m.file === 'string' && typeof m.line === 'number' && typeof m.column === 'number') byFrame.set(f, m);
+    });
     const fix = (f: SourceLocation): SourceLocation => {
       const m = byFrame.get(f);
-      return m ? { ...f, line: m.line, column: m.column } : f;
+      return m ? { ...f, file: m.file, line: m.line, column: m.column } : f;
     };
     const out: BlockEvent = { ...block, stack: block.stack.map(fix) };
     if (block.location) out.location = fix(block.location);
