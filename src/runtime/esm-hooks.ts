@@ -37,7 +37,11 @@ function rewrite(url: string, result: LoadResult): LoadResult | undefined {
     // Node ≥22.6 hands TypeScript here; strip mode blanks the types out, so positions stay exact.
     const strip = (nodeModule as any).stripTypeScriptTypes as ((s: string, o: object) => string) | undefined;
     if (typeof strip !== 'function') return undefined;
-    source = strip(source, { mode: 'strip' });
+    // Muted: its one-time "experimental" warning must not reach the user's stderr because of us.
+    const p = process as any;
+    const emit = p.emitWarning;
+    p.emitWarning = () => {};
+    try { source = strip(source, { mode: 'strip' }); } finally { p.emitWarning = emit; }
     fmt = format.slice(0, -'-typescript'.length);
   }
   const out = transformSource(source, { file, format: fmt === 'module' ? 'module' : 'commonjs' });

