@@ -1,7 +1,6 @@
 // Wires the panes together: messages in → RunStore; one selection shared by tree, timeline, blocking list and
 // details; one frame scheduler; UI state saved through the host when there is one.
 import type { SourceLocation } from '../src/protocol/index.ts';
-import { VIEW_PROTOCOL_VERSION } from '../src/protocol/index.ts';
 import type { Block } from '../src/model/types.ts';
 import { isUserCode, formatLocation } from '../src/model/paths.ts';
 import { taskLabel } from '../src/model/task-label.ts';
@@ -152,8 +151,8 @@ export class App {
   private handle(m: CheckedHostMessage): void {
     switch (m.type) {
       case 'hello':
+        // (No 'ready' in reply: the host answers 'ready' with hello + snapshot, so replying would loop.)
         if (m.theme) { document.body.dataset.themeFixed = '1'; applyStandaloneTheme(m.theme); }
-        this.bridge.post({ type: 'ready', version: VIEW_PROTOCOL_VERSION });
         break;
       case 'snapshot': {
         const keepUi = this.savedRunId === m.runId || this.store.runId === m.runId;

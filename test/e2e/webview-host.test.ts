@@ -41,6 +41,8 @@ describe('in VS Code', () => {
     assert.deepEqual((await sent(page))[0], { type: 'ready', version: 1 });
     await host(page, { type: 'hello', version: 1, theme: 'dark' });
     assert.equal(await page.evaluate(() => document.body.dataset.theme), 'dark');
+    // One 'ready' only: the host answers it with hello + snapshot, so a reply to hello would loop.
+    assert.equal((await sent(page)).filter((m) => m.type === 'ready').length, 1);
     await host(page, { type: 'snapshot', runId: 'r1', title: 'server.js', live: false, events: dashboardTrace() });
     await page.locator('[role=treeitem]', { has: page.locator('.name', { hasText: /^fetchPosts$/ }) }).click();
     await settle(page);
