@@ -7,6 +7,7 @@
 //                                        then the UI walk-through that writes docs/screenshots/vscode-*.png
 //   node scripts/test-vscode.mjs --no-walkthrough   skip the screenshots
 //   node scripts/test-vscode.mjs --grep "Stop"       only matching tests (trusted session only)
+//   node scripts/test-vscode.mjs --walkthrough-only  only the screenshots
 //   node scripts/test-vscode.mjs --electron         on a machine with desktop VS Code: the same suite through
 //                                        @vscode/test-electron (VSCODE_EXECUTABLE=/path/to/code to pick the binary)
 //
@@ -122,7 +123,7 @@ async function session({ name, trusted, env = {}, walkthrough }) {
     const base = `http://127.0.0.1:${port}`;
     await waitHttp(`${base}/`, 60_000);
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    const page = await browser.newPage({ viewport: { width: 1800, height: 1050 } });
     const consoleLog = fs.createWriteStream(path.join(tmp, 'browser-console.log'));
     page.on('console', (m) => consoleLog.write(`[${m.type()}] ${m.text()}\n`));
     page.on('pageerror', (e) => consoleLog.write(`[pageerror] ${e.message}\n`));
@@ -138,7 +139,13 @@ async function session({ name, trusted, env = {}, walkthrough }) {
     }
     await page.goto(url);
     await page.waitForSelector('.monaco-workbench', { timeout: 120_000 });
-    if (walkthrough) { await walkthrough(page, ws); return undefined; }
+    if (walkthrough) {
+      try { await walkthrough(page, ws); } catch (err) {
+        await page.screenshot({ path: path.join(tmp, 'walkthrough-failed.png') }).catch(() => {});
+        throw err;
+      }
+      return undefined;
+    }
     bridge.attach(page);
     const until = Date.now() + SUITE_TIMEOUT_MS;
     while (!fs.existsSync(resultsFile)) {
@@ -166,7 +173,13 @@ async function startBridge(tmp) {
       for (const f of frames) out.push(...await f.$$eval(selector, (els) => els.map((e) => e.innerText ?? e.textContent ?? '')).catch(() => []));
       return out;
     },
-    async click({ selector }) { await page.click(selector, { timeout: 10_000 }); return null; },
+    async click({ selector, frame, double }) {
+      const target = frame === 'webview' ? webviewFrames(page)[0] : page.mainFrame();
+      if (!target) throw new Error('the Loopscope webview is not open');
+      const el = target.locator(selector).first();
+      await (double ? el.dblclick({ timeout: 10_000 }) : el.click({ timeout: 10_000 }));
+      return null;
+    },
     async frames() { return page.frames().map((f) => ({ name: f.name(), url: f.url() })); },
     async screenshot({ name, debug }) {
       // debug: a picture of a failure, kept with the session's logs; otherwise one for the docs.
@@ -225,6 +238,10 @@ async function main() {
   run('bash', [path.join(root, 'scripts/setup-vscode.sh')]);
   packageVsix();
   await buildSuite();
+  if (args.has('--walkthrough-only')) {
+    await session({ name: 'walkthrough', trusted: true, walkthrough: (page, ws) => walkthrough(page, ws, root, log) });
+    return;
+  }
   const totals = { passed: 0, failed: 0, skipped: 0 };
   const add = (t) => { totals.passed += t.passed; totals.failed += t.failed; totals.skipped += t.skipped; };
   const main = await session({ name: 'trusted', trusted: true, env: grep ? { LOOPSCOPE_TEST_GREP: grep } : {} });

@@ -5,13 +5,20 @@ import * as path from 'node:path';
 
 const pause = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function command(page, title) {
+async function command(page, title, log) {
+  log?.(`walkthrough: F1 ${title}`);
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 20_000 });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 20_000 });
-  await page.keyboard.press('Enter');
+  await input.pressSequentially(`>${title}`, { delay: 30 });
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+  try {
+    await row.waitFor({ timeout: 20_000 });
+  } catch (err) {
+    const rows = await page.locator('.quick-input-widget .monaco-list-row').allInnerTexts();
+    throw new Error(`"${title}" is not in the command palette (rows: ${JSON.stringify(rows)}): ${err.message}`);
+  }
+  await row.click();
 }
 
 /**
@@ -37,18 +44,21 @@ export async function walkthrough(page, _workspace, root, log) {
   await pause(1500);
 
   // Run it from the command palette; the view opens beside the editor and follows the run live.
-  await command(page, 'Loopscope: Run Current File');
-  for (let i = 0; i < 100 && !webviewFrame(page); i++) await pause(100);
+  await command(page, 'Loopscope: Run Current File', log);
+  // The first command activates the extension (seconds on 2 busy cores): wait for the view, not a fixed time.
+  for (let i = 0; i < 600 && !webviewFrame(page); i++) await pause(100);
   const frame = webviewFrame(page);
   if (!frame) throw new Error('the Loopscope view did not open');
-  await frame.waitForFunction(() => /live/.test(document.body.innerText), undefined, { timeout: 30_000 });
-  await pause(2500); // a few rounds in: fetches fanned out, the first slow report step done
-
+  // Mid-run: the status bar still says running, the view follows the live edge.
+  await page.locator('.statusbar-item', { hasText: 'Loopscope: running' }).waitFor({ timeout: 30_000 });
+  await frame.waitForFunction(() => /fetchUser/.test(document.body.innerText), undefined, { timeout: 30_000 });
+  await pause(1500);
   await shot('live-run');
 
+  log('walkthrough: waiting for the run to end');
   // When it ends: the squiggle on the blocking line, the Problems panel, Slow Callbacks in the Explorer.
   await page.locator('.statusbar-item', { hasText: 'Loopscope: exited' }).waitFor({ timeout: 60_000 });
-  await command(page, 'View: Focus Problems');
+  await command(page, 'Problems: Focus on Problems View', log);
   await page.locator('.markers-panel .monaco-list-row').first().waitFor({ timeout: 20_000 });
   await pause(800);
   await shot('problems');

@@ -88,9 +88,9 @@ export async function notifications(): Promise<string[]> {
   return domTexts('.notification-list-item-message');
 }
 
-/** Clicks the first element matching `selector` in the workbench page (as a user would, through the browser). */
-export function click(selector: string): Promise<void> {
-  return bridge<void>('click', { selector });
+/** Clicks the first element matching `selector` in the workbench page or the Loopscope webview, through the browser. */
+export function click(selector: string, frame: 'workbench' | 'webview' = 'workbench', double = false): Promise<void> {
+  return bridge<void>('click', { selector, frame, double });
 }
 
 /** A screenshot for docs/screenshots/vscode-<name>.png, or (debug) one kept with the session's logs. */

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import {
-  click, domTexts, endedRun, frames, notifications, fixture, isAlive, loopscope, loopscopeDiagnostics, markerLine, needsBridge, screenshot, waitFor, workspaceDir,
+  click, domTexts, endedRun, frames, notifications, runToEnd, fixture, isAlive, loopscope, loopscopeDiagnostics, markerLine, needsBridge, screenshot, waitFor, workspaceDir,
 } from './harness.ts';
 
 export function registerRunTests(): void {
@@ -46,7 +46,7 @@ export function registerRunTests(): void {
       assert.match(api.statusBarText(), /Loopscope: exited 0 · \d+ tasks?, 1 block$/);
       needsBridge(this);
       const texts = await waitFor('the Loopscope status-bar item', async () =>
-        (await domTexts('.statusbar-item')).filter((t) => t.includes('Loopscope')).pop());
+        (await domTexts('.statusbar-item')).find((t) => /Loopscope: .* tasks?, /.test(t))); // not the debug launcher's item
       assert.match(texts, /Loopscope: exited 0 · \d+ tasks?, 1 block/);
     });
 
@@ -65,6 +65,19 @@ export function registerRunTests(): void {
       assert.match(text, /loadItems/);
       await screenshot('after-run');
     });
+    it('double-clicking a block in the view opens the blocking line', async function () {
+      needsBridge(this);
+      await vscode.window.showTextDocument(vscode.Uri.file(fixture('forever.mjs')));
+      await vscode.commands.executeCommand('loopscope.showView');
+      await waitFor('the block in the view', async () => (await domTexts('.block-row', 'webview')).find((t) => t.includes('crunch')));
+      await click('.block-row', 'webview', true);
+      const editor = await waitFor('blocking.js opened at the block', () => {
+        const e = vscode.window.activeTextEditor;
+        return e?.document.uri.fsPath === fixture('blocking.js') ? e : undefined;
+      });
+      assert.equal(editor.selection.active.line + 1, markerLine('blocking.js', 'BLOCKS-HERE'));
+    });
+
     it('lists the block under Slow Callbacks, and selecting it opens the blocking line', async function () {
       const blockLine = markerLine('blocking.js', 'BLOCKS-HERE');
       await vscode.commands.executeCommand('loopscope.slowCallbacks.focus');
@@ -87,6 +100,30 @@ export function registerRunTests(): void {
 
   });
 
+  describe('Loopscope view', () => {
+    it('gets deltas only while visible, and a full snapshot when it becomes visible again', async () => {
+      const api = await loopscope();
+      const started = await vscode.commands.executeCommand<{ id: string } | undefined>('loopscope.runFile', vscode.Uri.file(fixture('live-demo.js')));
+      assert.ok(started);
+      try {
+        await waitFor('deltas to reach the visible view', () => api.view().visible && api.view().deltas > 0);
+        // Hide it: another editor on top of it in its group.
+        const viewColumn = vscode.window.tabGroups.all.find((g) => g.tabs.some((t) => t.label === 'Loopscope'))?.viewColumn;
+        await vscode.window.showTextDocument(vscode.Uri.file(fixture('forever.mjs')), { viewColumn, preview: false });
+        await waitFor('the view to be hidden', () => !api.view().visible);
+        const hidden = api.view();
+        const eventsBefore = api.currentRun()!.events;
+        await waitFor('the program to go on producing events', () => api.currentRun()!.events > eventsBefore + 20);
+        assert.equal(api.view().deltas, hidden.deltas, 'a hidden view was sent deltas');
+        await vscode.commands.executeCommand('loopscope.showView');
+        await waitFor('a snapshot when visible again', () => api.view().visible && api.view().snapshots > hidden.snapshots);
+      } finally {
+        await vscode.commands.executeCommand('loopscope.stop');
+        await endedRun(api, started.id);
+      }
+    });
+  });
+
   describe('Launch configuration "type": "loopscope"', () => {
     it('F5 runs the program with the configured threshold, and replaces the diagnostics of its previous run', async () => {
       const api = await loopscope();
@@ -100,6 +137,19 @@ export function registerRunTests(): void {
       const diags = loopscopeDiagnostics('blocking.js');
       assert.equal(diags.length, 1, 'the earlier run\'s diagnostic was not replaced');
       assert.equal(diags[0].range.start.line + 1, markerLine('blocking.js', 'BLOCKS-HERE'));
+    });
+
+    it('the loopscope.threshold setting applies to the next run', async () => {
+      const config = vscode.workspace.getConfiguration('loopscope');
+      await config.update('threshold', 1000, vscode.ConfigurationTarget.Workspace);
+      try {
+        const run = await runToEnd('blocking.js');
+        assert.equal(run.exit?.code, 0);
+        assert.equal(run.blocks.length, 0, `a 300 ms block was reported with a 1000 ms threshold: ${JSON.stringify(run.blocks)}`);
+        assert.equal(loopscopeDiagnostics('blocking.js').length, 0, 'the previous run\'s diagnostic was not cleared');
+      } finally {
+        await config.update('threshold', undefined, vscode.ConfigurationTarget.Workspace);
+      }
     });
 
     it('Stop ends the program and the process it started (no orphans), and ends the debug session', async () => {

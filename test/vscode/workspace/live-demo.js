@@ -29,7 +29,7 @@ async function withTimeout(promise, ms) {
 }
 
 async function main() {
-  for (let round = 0; round < 14; round++) {
+  for (let round = 0; round < 24; round++) {
     await withTimeout(loadBatch(round), 150);
     if (round % 4 === 2) buildReport(120 + round * 10);
     await sleep(250);
