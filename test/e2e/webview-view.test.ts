@@ -194,6 +194,14 @@ describe('blocking and timeline', () => {
     await page.getByLabel('Show the whole run').click();
     await settle(page);
     assert.deepEqual(await page.$$eval('.axis .tick text', (t) => t.map((x) => x.textContent)), before);
+    // Double-click zooms in at once (no animation loop of its own); the keyboard zooms out again.
+    await page.mouse.dblclick(box.x + 300, box.y + 200);
+    await settle(page);
+    assert.notDeepEqual(await page.$$eval('.axis .tick text', (t) => t.map((x) => x.textContent)), before);
+    await page.focus('canvas.timeline-canvas');
+    await page.keyboard.press('0');
+    await settle(page);
+    assert.deepEqual(await page.$$eval('.axis .tick text', (t) => t.map((x) => x.textContent)), before);
   });
 
   it('ran without page errors or CSP violations', async () => {

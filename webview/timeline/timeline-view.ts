@@ -79,6 +79,8 @@ export class TimelineView {
         if (e.type === 'dblclick') return true;
         return !(e as MouseEvent).button;
       })
+      // No animated double-click zoom: d3-transition would run its own animation-frame loop beside ours.
+      .duration(0)
       .on('zoom', (e: D3ZoomEvent<HTMLCanvasElement, unknown>) => this.onZoom(e));
     select(this.canvas).call(this.zoomer);
     this.canvas.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
