@@ -142,3 +142,28 @@ test('`report --html` into a folder that does not exist: a clear error, exit cod
   assert.match(r.stderr, /loopscope: --html .*r\.html: .*no such file or directory/i);
   assert.match(r.stdout, /the program exited with code 5/);
 });
+
+test('loopscope itself killed mid-run: the trace so far is a valid prefix that `report` reads', { skip: process.platform === 'win32' }, async () => {
+  const trace = path.join(tmp, 'killed-mid-run.ndjson');
+  let killed = false;
+  const r = await cli(['run', '--trace', trace, fixture('wait-for-signal.js')], {
+    onStdout: (text, child) => {
+      if (killed || !text.includes('ready')) return;
+      killed = true;
+      // Once the process event is on disk, kill loopscope (not the program) without warning.
+      const poll = setInterval(() => {
+        if (readFileSync(trace, 'utf8').includes('"type":"process"')) { clearInterval(poll); child.kill('SIGKILL'); }
+      }, 20);
+    },
+  });
+  assert.equal(r.signal, 'SIGKILL');
+  const lines = readFileSync(trace, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { type: string; pid?: number });
+  assert.equal(lines[0].type, 'header');
+  const proc = lines.find((l) => l.type === 'process');
+  assert.ok(proc?.pid, 'the process event was written as it arrived');
+  try { process.kill(proc.pid, 'SIGKILL'); } catch { /* already gone */ }
+  const rep = await cli(['report', trace]);
+  assert.equal(rep.code, 0);
+  assert.match(rep.stderr, /no exit event: the trace ends before the program did/);
+  assert.match(rep.stdout, /^main module {2}test\/fixtures\/cli\/wait-for-signal\.js/m);
+});
