@@ -5,6 +5,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { dashboardTrace } from './webview-traces.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { webviewHtml } from '../../src/host/webview-html.ts';
 import { launchChromium, ReportPages, settle, treeRows, problemsOf } from './webview-harness.ts';
 
 let browser: Browser;
@@ -72,5 +76,31 @@ describe('in VS Code', () => {
     // Another run starts fresh.
     await host(revived, { type: 'snapshot', runId: 'r2', title: 'server.js', live: false, events: dashboardTrace() });
     assert.deepEqual((await treeRows(revived)).filter((r) => r.selected), []);
+  });
+
+  it('runs inside the page and CSP the extension serves (src/host/webview-html.ts)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loopscope-hostpage-'));
+    const dist = join(__dirname, '..', '..', 'dist', 'webview');
+    const file = join(dir, 'panel.html');
+    writeFileSync(file, webviewHtml({ cspSource: 'file:', scriptUri: `file://${dist}/webview.js`, styleUri: `file://${dist}/webview.css` }));
+    const page = await browser.newPage({ viewport: { width: 1000, height: 600 } });
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+    await page.addInitScript(`(() => {
+      window.sent = []; window.cspViolations = [];
+      document.addEventListener('securitypolicyviolation', (e) => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));
+      window.acquireVsCodeApi = () => ({ postMessage: (m) => window.sent.push(m), getState: () => undefined, setState: () => {} });
+    })();`);
+    await page.goto('file://' + file);
+    await settle(page);
+    await host(page, { type: 'hello', version: 1, theme: 'light' });
+    await host(page, { type: 'snapshot', runId: 'r', title: 't', live: false, events: dashboardTrace() });
+    assert.ok((await treeRows(page)).some((r) => r.name === 'fetchPosts'));
+    // The stylesheet applied (the layout depends on it) and nothing was blocked.
+    assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('.loopscope')!).display), 'flex');
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations), []);
+    assert.deepEqual(problems, []);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
