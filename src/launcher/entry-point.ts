@@ -50,6 +50,7 @@ export function nodeVersionOf(nodePath: string): string {
   return r.stdout.trim();
 }
 
+/** `version` ("v22.6.0" or "22.6.0") is at least major.minor. */
 export function versionAtLeast(version: string, major: number, minor: number): boolean {
   const [a = 0, b = 0] = version.replace(/^v/, '').split('.').map(Number);
   return a > major || (a === major && b >= minor);
@@ -66,6 +67,8 @@ export interface PlanInput {
   nodePath: string;
   /** The user's NODE_OPTIONS and runtime args, to respect a loader they chose themselves. */
   userFlags: string;
+  /** Version of the node at nodePath, when already known (else asked from it, only for a .ts entry). */
+  nodeVersion?: string;
 }
 
 export function planEntry(input: PlanInput): EntryPlan {
@@ -74,7 +77,7 @@ export function planEntry(input: PlanInput): EntryPlan {
   const tsx = findProjectTsx(path.dirname(script));
   // --import takes a URL: a plain Windows path (C:\…) would be read as a URL scheme.
   if (tsx) return { script, runtimeArgs: ['--import', pathToFileURL(tsx).href] };
-  const version = nodeVersionOf(input.nodePath);
+  const version = input.nodeVersion ?? nodeVersionOf(input.nodePath);
   if (path.extname(script).toLowerCase() !== '.tsx') {
     if (versionAtLeast(version, 23, 6)) return { script, runtimeArgs: [] };
     if (versionAtLeast(version, 22, 6)) return { script, runtimeArgs: ['--experimental-strip-types'] };
