@@ -1,4 +1,4 @@
-// Traces recorded from the real agent running the fixture programs beside them (test/fixtures/traces/*.js):
+// Traces recorded by the real CLI and agent running the fixture programs beside them (test/fixtures/traces/*.js):
 // what a user would see for those programs, read through the model. Re-record with
 //   node bin/loopscope.js run --trace test/fixtures/traces/shop.ndjson test/fixtures/traces/shop.js
 // Timing varies between recordings, so the assertions are about meaning (nesting, states, lines), not numbers.
@@ -76,15 +76,15 @@ test('shop.js: the text tree folds the 100 fetches and keeps different timers ap
   assert.match(text, /… setInterval callback {2}test\/fixtures\/traces\/shop\.js:40$/m);
 });
 
-test('stall.js: a crash rejects the main module; five hundred awaited steps fold; the loop was held in step', () => {
+test('stall.js: a crash rejects the main module; hundreds of awaited steps fold; the loop was held in step', () => {
   const { model, summary: s, cwd } = load('stall.ndjson');
   assert.equal(s.exitCode, 1);
   assert.equal(model.info.exit?.reason, 'crash');
   assert.equal(model.root.state, 'rejected');
   assert.equal(s.tasks.find((t) => t.name === 'loadConfig')!.state, 'rejected');
-  assert.match(renderTaskTree(model, { cwd }), /^│ {2}└─ step ×\d+ {2}\(\d+ resolved\) {2}test\/fixtures\/traces\/stall\.js:5$/m);
+  assert.match(renderTaskTree(model, { cwd }), /└─ step ×\d+ {2}\(\d+ resolved\) {2}test\/fixtures\/traces\/stall\.js:5$/m);
   const longest = model.blocksByDuration()[0];
-  assert.ok(longest.durationMs >= 250, String(longest.durationMs));
+  assert.ok(longest.durationMs >= 200, String(longest.durationMs));
   assert.match(formatBlockLine(longest, model, { cwd }), /blocked at test\/fixtures\/traces\/stall\.js:\d+:\d+ in (step|chain)$/);
 });
 
