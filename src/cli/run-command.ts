@@ -22,6 +22,7 @@ export async function runCommand(args: RunArgs, out: Output): Promise<number> {
   let writer: TraceWriter | undefined;
   try {
     if (args.trace) writer = new TraceWriter(path.resolve(args.trace), `loopscope ${VERSION}`);
+    if (writer?.error) throw writer.error; // not even the header fits (a full disk)
   } catch (err) {
     out.error(`cannot write the trace ${args.trace}: ${(err as Error).message}`);
     return EXIT_LOOPSCOPE_ERROR;

@@ -1,6 +1,7 @@
 // `loopscope run` as a user runs it: the program's stdio and exit code are untouched, Loopscope's
 // words go to stderr after the program's own.
 import { strict as assert } from 'node:assert';
+import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { cli, fixture, plainNode } from './cli-helpers.ts';
 
@@ -139,4 +140,20 @@ test('run options reach the agent', async () => {
   assert.deepEqual(JSON.parse(r.stdout), { mode: 'blocking', thresholdMs: 75, taskCap: 7, includeNodeModules: true, followChildren: false });
   const defaults = await cli(['run', '--quiet', fixture('print-config.js')]);
   assert.deepEqual(JSON.parse(defaults.stdout), { mode: 'tree', thresholdMs: 50, taskCap: 100000, includeNodeModules: false, followChildren: false });
+});
+
+test('--trace or --summary that cannot be written: said before the program runs, exit code 2', async () => {
+  const noDir = await cli(['run', '--trace', '/no/such/dir/t.ndjson', fixture('exit5.js')]);
+  assert.equal(noDir.code, 2);
+  assert.equal(noDir.stdout, '', 'the program did not run');
+  assert.match(noDir.stderr, /^loopscope: --trace \/no\/such\/dir\/t\.ndjson: the folder \/no\/such\/dir does not exist\n$/);
+  const summaryDir = await cli(['run', '--summary', fixture(), fixture('exit5.js')]);
+  assert.equal(summaryDir.code, 2);
+  assert.match(summaryDir.stderr, /--summary .*: is a folder/);
+  if (existsSync('/dev/full')) {
+    const full = await cli(['run', '--trace', '/dev/full', fixture('exit5.js')]);
+    assert.equal(full.code, 2);
+    assert.equal(full.stdout, '');
+    assert.match(full.stderr, /cannot write the trace \/dev\/full: ENOSPC/);
+  }
 });
