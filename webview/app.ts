@@ -210,7 +210,10 @@ export class App {
     for (const a of this.store.model.ancestors(id).slice(1)) if (this.ui.folds.get(a.id) !== true) { this.ui.folds.set(a.id, true); opened = true; }
     if (opened || this.tree.indexOf(id) === undefined) this.structureChanged();
     this.renderRows();
-    this.tree.reveal(id);
+    // A task a filter hides (a library callback) is still selected (details, timeline); the tree shows
+    // the nearest ancestor it does list.
+    const shown = this.tree.indexOf(id) !== undefined ? id : this.store.model.ancestors(id).find((a) => this.tree.indexOf(a.id) !== undefined)?.id;
+    if (shown !== undefined) this.tree.reveal(shown);
     if (from !== 'tree') this.tree.list.viewport.focus({ preventScroll: true });
     this.bridge.post({ type: 'select-task', taskId: id });
     this.changed();

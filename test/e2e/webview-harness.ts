@@ -128,3 +128,14 @@ export async function laneGeometry(page: Page): Promise<{ lanesTop: number; rowH
     return { lanesTop: header.offsetHeight, rowHeight: row.offsetHeight, loopMid: header.offsetHeight - loop.offsetHeight + 5 };
   });
 }
+
+export interface ModelRowInfo { name: string; depth: number; state: string; cancelReason?: string }
+
+/** Every row of the tree as the view has laid it out, including those scrolled out of the DOM. */
+export async function allRows(page: Page): Promise<ModelRowInfo[]> {
+  return page.evaluate(() => {
+    type T = { name: string; state: string; cancelReason?: string };
+    const app = (window as unknown as { loopscope: { tree: { rows: { id: number; depth: number }[] }; store: { task(id: number): T } } }).loopscope;
+    return app.tree.rows.map((r) => { const t = app.store.task(r.id); return { name: t.name, depth: r.depth, state: t.state, cancelReason: t.cancelReason }; });
+  });
+}

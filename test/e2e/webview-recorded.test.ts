@@ -9,18 +9,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, ReportPages, settle, treeRows, blockRows, details, problemsOf } from './webview-harness.ts';
+import { launchChromium, ReportPages, settle, treeRows, blockRows, details, problemsOf, allRows, laneGeometry, colourRuns } from './webview-harness.ts';
 
 const ROOT = join(__dirname, '..', '..');
 const TRACES = join(ROOT, 'test', 'fixtures', 'traces');
+const OURS = join(ROOT, 'test', 'fixtures', 'traces-webview');
 let browser: Browser;
 let pages: ReportPages;
 const dir = mkdtempSync(join(tmpdir(), 'loopscope-recorded-'));
 
 /** `loopscope report <trace> --html <file>`, then open the file. */
-async function openRecorded(trace: string): Promise<Page> {
+async function openRecorded(trace: string, folder = TRACES): Promise<Page> {
   const out = join(dir, trace.replace(/\W/g, '_') + '.html');
-  execFileSync(process.execPath, [join(ROOT, 'bin', 'loopscope.js'), 'report', join(TRACES, trace), '--html', out], { stdio: 'pipe' });
+  execFileSync(process.execPath, [join(ROOT, 'bin', 'loopscope.js'), 'report', join(folder, trace), '--html', out], { stdio: 'pipe' });
   return pages.openFile(out);
 }
 
@@ -94,6 +95,68 @@ describe('stall.js (an await chain that holds the loop, then a crash)', () => {
     assert.match(rows.find((r) => r.name === 'loadConfig')!.label, /rejected/);
     const blocks = await blockRows(page);
     assert.ok(blocks.some((b) => /(step|chain).*stall\.js:\d+/.test(b.text)), blocks.map((b) => b.text).join(' | '));
+    assert.deepEqual(problemsOf(page), []);
+  });
+});
+
+describe('dashboard.js (recorded for these tests: every combinator, a library calling back, two blocks)', () => {
+  let page: Page;
+  before(async () => { page = await openRecorded('dashboard.ndjson', OURS); });
+
+  it('shows each combinator as a group node with its members under it', async () => {
+    const rows = await treeRows(page);
+    const names = rows.map((r) => r.name);
+    for (const g of ['Promise.all', 'Promise.allSettled', 'Promise.any', 'Promise.race']) assert.ok(names.includes(g), `${g} in ${names.join(', ')}`);
+    const all = rows.findIndex((r) => r.name === 'Promise.all');
+    const members = rows.slice(all + 1).filter((r) => r.level === rows[all].level + 1).slice(0, 2).map((r) => r.name);
+    assert.deepEqual(members, ['fetchUser', 'fetchPosts']);
+    const settled = rows.findIndex((r) => r.name === 'Promise.allSettled');
+    assert.equal(rows[settled + 1].name, 'fetchAds');
+    assert.match(rows[settled + 1].label, /rejected/);
+    assert.match(rows.find((r) => r.name === 'main')!.label, /resolved/);
+  });
+
+  it('marks the cleared timer, the aborted wait and what was still pending at exit', async () => {
+    const rows = await allRows(page);
+    const wt = rows.findIndex((r) => r.name === 'withTimeout');
+    assert.deepEqual([rows[wt + 1].state, rows[wt + 1].cancelReason], ['cancelled', 'clearTimeout']);
+    const dl = rows.findIndex((r) => r.name === 'downloadReport');
+    assert.deepEqual([rows[dl + 1].state, rows[dl + 1].cancelReason], ['cancelled', 'abort']);
+    assert.equal(rows.find((r) => r.name === 'setInterval callback')?.state, 'pending');
+    // And on screen, in words, once scrolled to.
+    await page.locator('[role=tree]').evaluate((t) => { t.scrollTop = t.scrollHeight; });
+    await settle(page);
+    assert.match((await treeRows(page)).find((r) => r.name === 'setInterval callback')!.label, /pending/);
+    await page.locator('[role=tree]').evaluate((t) => { t.scrollTop = 0; });
+    await settle(page);
+  });
+
+  it('lists both blocks in renderMarkdown at dashboard.js:14 and draws them on the event-loop lane', async () => {
+    const blocks = await blockRows(page);
+    assert.equal(blocks.length, 2);
+    for (const b of blocks) assert.match(b.text, /renderMarkdown.*traces-webview\/dashboard\.js:14/);
+    assert.match(blocks[0].text, /loadDashboard/, 'the longest ran in loadDashboard');
+    assert.match(blocks[1].text, /setImmediate callback/, 'the other in the callback the library scheduled');
+    const g = await laneGeometry(page);
+    const red = (await colourRuns(page, g.loopMid, '--ls-block')).filter(([a, b]) => b - a >= 2);
+    assert.equal(red.length, 2, JSON.stringify(red));
+  });
+
+  it('hiding node_modules & internals hides the library callback; its block still selects it', async () => {
+    const before = (await treeRows(page)).map((r) => r.name);
+    assert.ok(before.includes('setImmediate callback'));
+    await page.getByLabel('Hide node_modules & internals').check();
+    await settle(page);
+    const after = (await treeRows(page)).map((r) => r.name);
+    assert.ok(!after.includes('setImmediate callback'), after.join(', '));
+    assert.ok(after.includes('loadDashboard') && after.includes('fetchAds'), 'user code stays');
+    await page.locator('.blocks [role=option]', { hasText: 'setImmediate callback' }).click();
+    await settle(page);
+    assert.equal((await details(page)).Kind, 'setImmediate callback');
+    assert.match(await page.textContent('.block-detail') ?? '', /renderMarkdown/);
+    await page.getByLabel('Hide node_modules & internals').uncheck();
+    await settle(page);
+    assert.deepEqual((await treeRows(page)).filter((r) => r.selected).map((r) => r.name), ['setImmediate callback']);
     assert.deepEqual(problemsOf(page), []);
   });
 });
