@@ -94,13 +94,13 @@ class Session implements RunSession {
   private async finish(): Promise<ExitEvent> {
     const exit = await this.exited;
     // A grandchild that inherited the pipes can hold them open for ever: wait for them only so long.
-    await Promise.race([this.closed, delay(DRAIN_MS)]);
+    await within(this.closed, DRAIN_MS);
     if (!this.root) {
-      await Promise.race([new Promise<void>((r) => { this.rootArrived = r; }), delay(LATE_CONNECT_MS)]);
+      await within(new Promise<void>((r) => { this.rootArrived = r; }), LATE_CONNECT_MS);
     }
     const root = this.root;
     if (root && !root.isEnded) {
-      await Promise.race([new Promise<void>((r) => root.onEnd(() => r())), delay(DRAIN_MS)]);
+      await within(new Promise<void>((r) => root.onEnd(() => r())), DRAIN_MS);
       if (!root.isEnded) root.reject();
     }
     let exitEvent = root?.exit;
@@ -127,6 +127,9 @@ export function synthesiseExit(exit: ProcessExit, root: AgentConnection | undefi
   };
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+/** Waits for `p`, at most `ms`. The timer is cleared when `p` wins: a pending one would keep the CLI alive. */
+function within(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((r) => { timer = setTimeout(r, ms); });
+  return Promise.race([p.then(() => undefined), timeout]).finally(() => clearTimeout(timer));
 }

@@ -35,6 +35,9 @@ test('events arrive in order, the agent\'s exit event ends the run, and the sock
   assert.deepEqual(warnings, []);
   const first = events[0];
   assert.equal(first.type === 'process' && first.pid, session.child.pid);
+  // Nothing of the run is left to keep the caller alive (a pending drain timer once held the CLI for 3 s).
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(process.getActiveResourcesInfo().filter((r) => r === 'Timeout'), []);
 });
 
 test('a stream cut mid-frame keeps every event before the cut, says so, and synthesises a lost exit', async () => {
