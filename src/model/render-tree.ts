@@ -31,7 +31,7 @@ export function renderTaskTree(model: TraceModel, opts: RenderTreeOptions = {}):
 
   const walk = (parents: TaskNode[], prefix: string, depth: number): void => {
     const children: TaskNode[] = [];
-    for (const p of parents) children.push(...listedChildren(model, p));
+    for (const p of parents) for (const c of listedChildren(model, p)) children.push(c); // no spread: 100k+ children
     if (children.length === 0) return;
     if (depth > maxDepth) {
       lines.push(`${prefix}└─ … ${countListedSubtrees(model, children)} more below`);

@@ -72,3 +72,20 @@ test('a 100k-task, 1M-event trace applies in live batches (time printed, not ass
     + `(${(events.length / applyMs / 1000).toFixed(2)} M events/s), heap +${heapMb.toFixed(0)} MB; `
     + `summary ${summaryMs.toFixed(0)} ms, text tree ${treeMs.toFixed(0)} ms, chrome trace ${chromeMs.toFixed(0)} ms`);
 });
+
+test('a flat parent with 150k children and a 20k-deep await chain render without overflowing the stack', () => {
+  const ev: TraceEvent[] = [];
+  let ts = 0;
+  for (let i = 1; i <= 150_000; i++) ev.push({ type: 'spawn', ts: ts++, id: i, parentId: 0, kind: 'timeout', name: 'setTimeout', site: { file: APP, line: 1 + (i % 20), column: 1 } });
+  let parent = 0;
+  for (let d = 0; d < 20_000; d++) { const id = 200_000 + d; ev.push({ type: 'spawn', ts: ts++, id, parentId: parent, kind: 'async-function', name: 'recurse', site: { file: APP, line: 50, column: 1 } }); parent = id; }
+  const t0 = performance.now();
+  const m = new TraceModel(ev);
+  const tree = renderTaskTree(m, { maxChildren: 30 });
+  const summary = buildSummary(m);
+  console.log(`flat 150k + deep 20k: model, tree and summary in ${(performance.now() - t0).toFixed(0)} ms`);
+  assert.match(tree, /setTimeout callback ×7500 {2}\(7500 pending\)/);
+  assert.match(tree, /… 19992 more below/);
+  assert.equal(summary.tasks.length, 170_001);
+  assert.equal(m.ancestors(219_999).length, 20_001);
+});
