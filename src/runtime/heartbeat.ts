@@ -14,8 +14,10 @@ export const HEARTBEAT_MS = 10;
 
 /** Records one beat; returns the beat count. */
 export function beat(shared: Float64Array): number {
+  // Time first, then the counter: a watchdog that sees the new count must never pair it with the old
+  // time (the main thread can be descheduled between the two stores).
+  shared[SHARED_BEAT_TS] = performance.now();
   const n = shared[SHARED_HEARTBEAT]! + 1;
   shared[SHARED_HEARTBEAT] = n;
-  shared[SHARED_BEAT_TS] = performance.now();
   return n;
 }

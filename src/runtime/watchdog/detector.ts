@@ -46,7 +46,9 @@ export class BlockDetector {
       this.state = 'idle';
       if (was === 'blocking') {
         // The loop is free again at beatTs (the first beat after the block ran then).
-        return { kind: 'end', id: this.blockId, since: this.since, durationMs: Math.max(0, beatTs - this.since) };
+        // (A beat time from before the block means it was read mid-update: the block ends about now.)
+        const end = beatTs > this.since ? beatTs : now;
+        return { kind: 'end', id: this.blockId, since: this.since, durationMs: Math.max(0, end - this.since) };
       }
       if (was === 'armed') return { kind: 'disarm' };
       return { kind: 'none' };

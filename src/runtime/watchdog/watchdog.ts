@@ -2,9 +2,9 @@
 // from the main thread and reports the block twice: live (final:false) while it still goes on, and
 // final (final:true, same id) with the whole duration once the loop moves again.
 //
-// Evidence: when the heartbeat is late by half the threshold the sampling profiler starts (1 ms
-// interval: only during suspected blocks, so it costs nothing the rest of the time); at the threshold
-// one Debugger.pause takes the paused call frames. The final report picks the better witness (locate.ts).
+// Evidence: the sampling profiler (always on at 10 ms by default, see `sampler`) and, at the threshold,
+// one snapshot of the main thread's stack (MainThreadProbe.stackNow: like a debugger pause, without
+// the debugger's cost). The final report picks the better witness (locate.ts).
 import { readFileSync } from 'node:fs';
 import type { BlockEvent, SourceLocation } from '../../protocol/index.ts';
 import { SHARED_BEAT_TS, SHARED_CURRENT_TASK, SHARED_HEARTBEAT } from '../contracts.ts';
@@ -15,7 +15,7 @@ import { classifyCause } from './cause.ts';
 import { debugLog } from './debug-log.ts';
 
 export const POLL_MS = 5;
-/** How long the live report waits for the pause before it goes out without a location. */
+/** How long the live report waits for the stack snapshot before it goes out without a location. */
 const LIVE_WAIT_MS = 100;
 /** How long the final report waits for evidence from a main thread that just came back. */
 const FINAL_WAIT_MS = 1000;
@@ -25,8 +25,7 @@ const ALWAYS_SAMPLE_US = 10_000;
 /** With the sampler always on, its profile is restarted this often so it stays small and recent. */
 const ROTATE_MS = 2000;
 const RECENT_PROFILES = 4;
-const PAUSE_BUDGET = 5;
-const PAUSE_WINDOW_MS = 10_000;
+const LINE_CACHE_FILES = 32;
 /** At exit the main thread waits for us (bounded): the evidence must come fast or not at all. */
 const EXIT_WAIT_MS = 250;
 /** How long a report waits for the main thread to map transformed columns back. */
@@ -171,13 +170,17 @@ export class Watchdog {
     const s = this.o.shared;
     this.startSampler();
     const beat = s[SHARED_HEARTBEAT]!;
-    const probe = this.pauseAllowed() ? this.o.probe : undefined;
+    const probe = this.o.probe;
     const pause = probe
-      ? probe.pause().then((frames) => {
-        debugLog(`paused, in block: ${s[SHARED_HEARTBEAT] === beat}`);
+      ? probe.stackNow().then((frames) => {
+        debugLog(`stack, in block: ${s[SHARED_HEARTBEAT] === beat}`);
         return { frames, inBlock: s[SHARED_HEARTBEAT] === beat };
       }, () => undefined)
       : Promise.resolve(undefined);
+    // Also collect the samples so far, in the same interrupt: if the block turns out to be the
+    // program's last act, the main thread will not answer again (it does not serve the inspector in
+    // its 'exit' handlers), and these are the samples that can still name an uninterruptible call.
+    if (this.o.sampler === 'always') void this.restartSampler();
     // The live report: with the paused location when it comes quickly, without one otherwise
     // (the main thread is inside one native call and cannot be asked until it returns).
     const live = withTimeout(pause, LIVE_WAIT_MS).then((p) => {
@@ -211,27 +214,11 @@ export class Watchdog {
     await this.emit(ev, true, durationMs, location, chosen.stack, cause, chosen.from === 'samples');
   }
 
-  /**
-   * A pause costs the main thread 18-67 ms (Debugger.enable replays every script): a program that
-   * blocks again and again would pay it each time. At most PAUSE_BUDGET pauses per PAUSE_WINDOW_MS;
-   * beyond that, blocks are located by the samples alone (exact for code the sampler sees, the
-   * function for native calls).
-   */
-  private pauseAllowed(): boolean {
-    const now = this.o.now();
-    while (this.pauseTimes.length > 0 && now - this.pauseTimes[0]! > PAUSE_WINDOW_MS) this.pauseTimes.shift();
-    if (this.pauseTimes.length >= PAUSE_BUDGET) return false;
-    this.pauseTimes.push(now);
-    return true;
-  }
-
-  private readonly pauseTimes: number[] = [];
-
   private pausedWitness(frames: CallFrame[]): PausedWitness | undefined {
     const stack = framesToStack(frames);
     const location = pickLocation(stack, this.o.filter);
-    // Only node internals (or us) on the stack: the pause landed as the loop came back (e.g. in the
-    // delivery of our own heartbeat message), after the block; it witnesses nothing.
+    // Only node internals (or us) on the stack: the snapshot was taken as the loop came back (e.g. in
+    // the delivery of our own heartbeat message), after the block; it witnesses nothing.
     if (!location || classify(location.file, this.o.filter) === 'internal' || classify(location.file, this.o.filter) === 'own') return undefined;
     return { stack, location, functionName: location.function };
   }
@@ -277,6 +264,7 @@ export class Watchdog {
   private firstColumn(file: string, line: number): number {
     let lines = this.lineCache.get(file);
     if (!this.lineCache.has(file)) {
+      if (this.lineCache.size >= LINE_CACHE_FILES) this.lineCache.clear(); // bounded memory
       try { lines = readFileSync(file, 'utf8').split('\n'); } catch { lines = undefined; }
       this.lineCache.set(file, lines);
     }
