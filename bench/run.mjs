@@ -160,7 +160,7 @@ function summarise(workload, perMode) {
     const mismatched = okRuns.filter((r) => r.check !== baseCheck).length;
     const summaries = list.map((r) => r.summary).filter(Boolean);
     const wires = list.map((r) => r.wire).filter(Boolean);
-    const secondary = workload.secondary && median(okRuns.map((r) => r.result[workload.secondary.field]));
+    const secondary = workload.secondary.map((s) => median(okRuns.map((r) => r.result[s.field])));
     modesOut[mode] = {
       median: med, secondary, ratio, target, met: target === undefined || !Number.isFinite(ratio) ? undefined : ratio <= target,
       okRuns: okRuns.length, runs: list.length, spreadPercent: spreadPercent(values), medianWallMs: median(list.map((r) => r.wallMs)),
@@ -170,7 +170,7 @@ function summarise(workload, perMode) {
       values, raw: list,
     };
   }
-  return { key: workload.key, workload: workload.name, metric: workload.metric, secondaryLabel: workload.secondary?.label, modes: modesOut };
+  return { key: workload.key, workload: workload.name, metric: workload.metric, secondaryLabels: workload.secondary.map((s) => s.label), modes: modesOut };
 }
 
 /** Field-by-field medians of numeric fields across runs (event counts vary a little with timing). */

@@ -25,9 +25,10 @@ function verdict(m) {
 export function formatReport(meta, results) {
   const rows = [['workload', 'mode', 'median', 'ratio', 'target', 'verdict', 'spread', 'wall', 'secondary', 'events (median per run)']];
   for (const w of results) {
-    const baseSecondary = w.modes.baseline?.secondary;
+    const baseSecondary = w.modes.baseline?.secondary ?? [];
     for (const [mode, m] of Object.entries(w.modes)) {
-      const secondary = Number.isFinite(m.secondary) ? `${w.secondaryLabel} ${m.secondary.toFixed(1)} (${(m.secondary / baseSecondary).toFixed(2)}x)` : '';
+      const secondary = (m.secondary ?? []).map((v, i) => (Number.isFinite(v)
+        ? `${w.secondaryLabels[i]} ${v.toFixed(1)} (${(v / baseSecondary[i]).toFixed(2)}x)` : '')).filter(Boolean).join(', ');
       rows.push([
         mode === 'baseline' ? `(${w.key}) ${w.workload}` : '', mode, fmtValue(m.median, w.metric),
         Number.isFinite(m.ratio) ? `${m.ratio.toFixed(2)}x` : '-', m.target ? `<=${m.target}x` : '',

@@ -10,7 +10,7 @@ import os from 'node:os';
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { report, scale } from './report.mjs';
+import { mainThreadCpuMs, report, scale } from './report.mjs';
 
 const REQUESTS = Math.round(Number(process.env.LOOPSCOPE_BENCH_REQUESTS ?? 50_000) * scale());
 const CONNECTIONS = Number(process.env.LOOPSCOPE_BENCH_CONNECTIONS ?? 16);
@@ -61,6 +61,7 @@ const pinned = cpuSetting !== 'none' && cpus > 1 && spawnSync('taskset', ['-V'])
 const [cmd, args] = pinned ? ['taskset', ['-c', cpuSetting, process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
 
 const cpu0 = process.cpuUsage();
+const main0 = mainThreadCpuMs();
 const t0 = performance.now();
 const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
 let out = '';
@@ -71,6 +72,7 @@ const code = await new Promise((resolve) => child.on('close', resolve));
 clearTimeout(killTimer);
 const wallMs = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
+const main1 = mainThreadCpuMs();
 server.close();
 server.closeAllConnections?.();
 
@@ -86,6 +88,7 @@ if (code !== 0 || !result) {
     serverCpuPercent: (100 * (cpu.user + cpu.system)) / 1000 / wallMs, loadgenCpuPercent: result.cpuPercent,
     // CPU the server process (all its threads) spent per request: less disturbed by neighbours than rps.
     serverCpuUsPerRequest: (cpu.user + cpu.system) / result.requests,
+    serverMainCpuUsPerRequest: main0 === undefined ? undefined : ((main1 - main0) * 1000) / result.requests,
     check: result.requests - result.errors,
   });
 }

@@ -2,7 +2,7 @@
 // fan-outs at every inner node. Prints {"bench":"promise-heavy","ms":…,"cpuMs":…,"awaits":…,"check":…}.
 // `check` depends only on the computation, so the harness can see that instrumentation changed nothing.
 import { performance } from 'node:perf_hooks';
-import { report, scale } from './report.mjs';
+import { mainThreadCpuMs, report, scale } from './report.mjs';
 
 const LEAVES = Math.round(100_000 * scale());
 const FAN_OUT = 4; // children per inner node, awaited together with Promise.all
@@ -43,9 +43,11 @@ async function node(start, count) {
 }
 
 const cpu0 = process.cpuUsage();
+const main0 = mainThreadCpuMs();
 const t0 = performance.now();
 const check = await node(0, LEAVES);
 const ms = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
+const mainCpuMs = main0 === undefined ? undefined : mainThreadCpuMs() - main0;
 // cpuMs: CPU of the whole process (the agent's worker thread included) while the work ran.
-report({ bench: 'promise-heavy', ms, cpuMs: (cpu.user + cpu.system) / 1000, awaits, leaves: LEAVES, check });
+report({ bench: 'promise-heavy', ms, cpuMs: (cpu.user + cpu.system) / 1000, mainCpuMs, awaits, leaves: LEAVES, check });

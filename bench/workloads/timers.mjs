@@ -3,7 +3,7 @@
 // cleared again (Loopscope shows cancelled timers) and a setInterval ticks a few times.
 // Prints {"bench":"timers","ms":…,"cpuMs":…,"callbacks":…,"check":…}.
 import { performance } from 'node:perf_hooks';
-import { report, scale } from './report.mjs';
+import { mainThreadCpuMs, report, scale } from './report.mjs';
 
 const CHAINS = 2000;
 const HOPS = Math.round(150 * scale());
@@ -47,6 +47,7 @@ function runIntervals(count, ticks) {
 }
 
 const cpu0 = process.cpuUsage();
+const main0 = mainThreadCpuMs();
 const t0 = performance.now();
 await Promise.all([
   new Promise((resolve) => { let left = CHAINS; for (let c = 0; c < CHAINS; c++) runChain(c, () => { if (--left === 0) resolve(); }); }),
@@ -54,4 +55,5 @@ await Promise.all([
 ]);
 const ms = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
-report({ bench: 'timers', ms, cpuMs: (cpu.user + cpu.system) / 1000, callbacks, check });
+const mainCpuMs = main0 === undefined ? undefined : mainThreadCpuMs() - main0;
+report({ bench: 'timers', ms, cpuMs: (cpu.user + cpu.system) / 1000, mainCpuMs, callbacks, check });
