@@ -112,7 +112,7 @@ export function createTaskCore(o: CoreOptions) {
     live--;
     rec.push(OP_SETTLE, t.id, rejected ? 2 : 1, t.runs, ms(t.runMs), t.awaits, ms(ts));
     const groups = t.groups;
-    if (groups !== null) for (let i = 0; i < groups.length; i++) memberSettled(groups[i]!, rejected, ts);
+    if (groups !== null) notifyGroups(groups, rejected, ts);
   };
 
   const cancel = (t: Task, code: number): void => {
@@ -122,7 +122,12 @@ export function createTaskCore(o: CoreOptions) {
     live--;
     rec.push(OP_CANCEL, t.id, code, 0, 0, 0, ms(precise()));
     const groups = t.groups;
-    if (groups !== null) for (let i = 0; i < groups.length; i++) memberSettled(groups[i]!, true, precise());
+    if (groups !== null) notifyGroups(groups, true, precise());
+  };
+
+  const notifyGroups = (groups: Task | Task[], rejected: boolean, ts: number): void => {
+    if (!Array.isArray(groups)) { memberSettled(groups, rejected, ts); return; }
+    for (let i = 0; i < groups.length; i++) memberSettled(groups[i]!, rejected, ts);
   };
 
   /** A member of group `g` settled: the group settles as its combinator would. */
@@ -260,24 +265,33 @@ export function createTaskCore(o: CoreOptions) {
   /** A task spawned by an API call (timer, I/O, then, group) from the current task. */
   const spawn = (k: SpawnKind, sid: number): Task => newTask(cur, sid, k, precise());
 
+  /** A callback of task t starts running (one slice); returns the task to restore with leave(). */
+  const enter = (t: Task): Task => {
+    const prev = cur;
+    t.mark = jrLen;
+    slotTable = null;
+    t.start = now();
+    setCurrent(t);
+    return prev;
+  };
+
+  /** The callback of t that enter() began has returned (or thrown). */
+  const leave = (t: Task, prev: Task): void => {
+    if (t.tracked && enabled) endSlice(t, now());
+    jrLen = t.mark;
+    setCurrent(prev);
+  };
+
   /** Runs a callback as task t (one slice). */
   const run = (t: Task, fn: Function, self: unknown, args: ArrayLike<unknown>): unknown => {
-    const prev = cur;
-    const mark = jrLen;
-    t.prev = prev;
-    t.mark = mark;
-    slotTable = null;
-    t.start = precise();
-    setCurrent(t);
+    const prev = enter(t);
     try {
       return Reflect.apply(fn, self, args);
     } catch (err) {
       t.err = true;
       throw err;
     } finally {
-      if (t.tracked && enabled) endSlice(t, precise());
-      jrLen = mark;
-      setCurrent(prev);
+      leave(t, prev);
     }
   };
 
@@ -323,14 +337,14 @@ export function createTaskCore(o: CoreOptions) {
         if (mt === undefined && m instanceof Promise) {
           if (fromKids > 0) { fromKids--; if (cur.kids !== null && cur.kids.length > 0) mt = cur.kids.shift(); }
           else if (pairAt < pairedUntil) mt = jr[pairAt++]!;
-          if (mt !== undefined) tagged.set(m, mt);
         }
       }
       if (mt !== undefined && mt.tracked) {
         rec.push(OP_MEMBER, g.id, mt.id, 0, 0, 0, ms(ts));
         if (mt.settled) { known(mt.err); continue; }
         pending++;
-        (mt.groups ??= []).push(g);
+        const had = mt.groups;
+        mt.groups = had === null ? g : Array.isArray(had) ? [...had, g] : [had, g];
         continue;
       }
       if (m instanceof Promise) {
@@ -361,7 +375,7 @@ export function createTaskCore(o: CoreOptions) {
     s, w, r, x, e, k, fa,
     R: root,
     // patches
-    takeSite, spawn, run, runAs, group, settle, cancel, tag, current, precise,
+    takeSite, spawn, enter, leave, run, runAs, group, settle, cancel, tag, current, precise,
     get enabled() { return enabled; },
     disable(): void { enabled = false; },
     flush(): void {

@@ -28,11 +28,19 @@ export function patchTimers(core: TaskCore, origThen: Function): void {
     return function (this: unknown, callback: unknown, a1?: unknown, a2?: unknown) {
       if (typeof callback !== 'function' || !core.enabled) return Reflect.apply(original, this, arguments);
       const t: Task = core.spawn(k, core.takeSite());
-      const wrapped = repeat
-        ? function (this: unknown) { return core.run(t, callback, this, arguments); }
-        : function (this: unknown) {
-          try { return core.run(t, callback, this, arguments); } finally { core.settle(t, t.err, core.precise()); }
-        };
+      // One function per timer run: enter/leave inline (this is the hot path of callback-heavy programs).
+      const wrapped = function (this: unknown) {
+        const prev = core.enter(t);
+        try {
+          return Reflect.apply(callback, this, arguments);
+        } catch (err) {
+          t.err = true;
+          throw err;
+        } finally {
+          core.leave(t, prev);
+          if (!repeat) core.settle(t, t.err, core.precise());
+        }
+      };
       const n = arguments.length;
       // The common arities without building an array; the callback gets exactly the arguments it would.
       const handle = n === 1 ? original(wrapped) : n === 2 ? original(wrapped, a1) : n === 3 ? original(wrapped, a1, a2)

@@ -16,8 +16,8 @@ export class Task {
   mark = 0;
   /** Children that returned in an earlier slice without being awaited there (`const p = child(); …; await p`), oldest first. */
   kids: Task[] | null = null;
-  /** Combinator groups this task is a member of (set only for members). */
-  groups: Task[] | null = null;
+  /** The combinator group this task is a member of (an array in the rare case of several). */
+  groups: Task | Task[] | null = null;
   /** For groups: members still pending, and the mode (1 all, 2 allSettled, 3 race, 4 any). */
   pending = 0;
   mode = 0;
