@@ -90,11 +90,10 @@ export class ViewPanel {
       case 'open-location':
         if (isSourceLocation(msg.location)) void openLocation(this.vscode, msg.location);
         break;
-      case 'select-task': {
-        const site = typeof msg.taskId === 'number' ? this.run?.model.task(msg.taskId)?.site : undefined;
-        if (site) void openLocation(this.vscode, site);
+      case 'select-task':
+        // Selection stays inside the view: opening an editor on every click would take the user's focus away.
+        // Opening is explicit (open-location: double-click / Enter in the view).
         break;
-      }
     }
   }
 

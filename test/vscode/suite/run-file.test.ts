@@ -19,7 +19,10 @@ export function registerRunTests(): void {
       assert.ok(started, 'Run Current File started no run');
       const run = await endedRun(api, started.id);
       assert.equal(run.exit?.code, 0, `exit ${JSON.stringify(run.exit)}; warnings ${run.warnings.join('; ')}`);
-      assert.match(api.statusBarText(), /Loopscope: exited 0 · \d+ tasks?, 1 block$/);
+      // On a busy machine start-up itself can hold the loop past 50 ms: those blocks are real, but not in the user's file.
+      const blocks = run.blocks.filter((b) => b.location?.file === fixture('blocking.js'));
+      assert.equal(blocks.length, 1, JSON.stringify(run.blocks));
+      assert.match(api.statusBarText(), new RegExp(`Loopscope: exited 0 · \\d+ tasks?, ${run.blocks.length} blocks?$`));
       const blockLine = markerLine('blocking.js', 'BLOCKS-HERE');
       assert.ok(run.blocks.some((b) => b.location?.line === blockLine), `blocks: ${JSON.stringify(run.blocks)}`);
       assert.ok(api.view().open, 'the view did not open for the run');
@@ -43,11 +46,12 @@ export function registerRunTests(): void {
 
     it('shows the run in the status bar', async function () {
       const api = await loopscope();
-      assert.match(api.statusBarText(), /Loopscope: exited 0 · \d+ tasks?, 1 block$/);
+      const run = api.currentRun()!;
+      assert.match(api.statusBarText(), new RegExp(`Loopscope: exited 0 · ${run.tasks} tasks?, ${run.blocks.length} blocks?$`));
       needsBridge(this);
       const texts = await waitFor('the Loopscope status-bar item', async () =>
         (await domTexts('.statusbar-item')).find((t) => /Loopscope: .* tasks?, /.test(t))); // not the debug launcher's item
-      assert.match(texts, /Loopscope: exited 0 · \d+ tasks?, 1 block/);
+      assert.match(texts, new RegExp(`Loopscope: exited 0 · ${run.tasks} tasks?, ${run.blocks.length} blocks?`));
     });
 
     it('shows the run in the Loopscope view (webview)', async function () {
@@ -86,8 +90,9 @@ export function registerRunTests(): void {
         const r = await domTexts('[id="workbench.view.explorer"] .pane:has(.pane-header[aria-label*="Slow Callbacks"]) .monaco-list-row');
         return r.length > 0 ? r : undefined;
       });
-      assert.equal(rows.length, 1, rows.join('\n'));
-      assert.match(rows[0], /blocked the event loop for \d+ ms in crunch/);
+      const api = await loopscope();
+      assert.equal(rows.length, api.currentRun()!.blocks.length, rows.join('\n'));
+      assert.match(rows[0], /blocked the event loop for \d+ ms in crunch/, 'the longest block first'); // 300 ms, longer than any start-up block
       assert.match(rows[0], new RegExp(`blocking\\.js:${blockLine}`));
       await vscode.window.showTextDocument(vscode.Uri.file(fixture('forever.mjs'))); // the click must open blocking.js itself
       await click('[id="workbench.view.explorer"] .pane:has(.pane-header[aria-label*="Slow Callbacks"]) .monaco-list-row');
@@ -132,7 +137,7 @@ export function registerRunTests(): void {
       assert.ok(await vscode.debug.startDebugging(folder, 'Loopscope: blocking.js (threshold 100)'));
       const run = await endedRun(api, (await next).id);
       assert.equal(run.exit?.code, 0);
-      assert.equal(run.blocks.length, 1, JSON.stringify(run.blocks));
+      assert.equal(run.blocks.filter((b) => b.location?.file === fixture('blocking.js')).length, 1, JSON.stringify(run.blocks));
       await waitFor('the debug session to end', () => vscode.debug.activeDebugSession === undefined);
       const diags = loopscopeDiagnostics('blocking.js');
       assert.equal(diags.length, 1, 'the earlier run\'s diagnostic was not replaced');
@@ -145,7 +150,8 @@ export function registerRunTests(): void {
       try {
         const run = await runToEnd('blocking.js');
         assert.equal(run.exit?.code, 0);
-        assert.equal(run.blocks.length, 0, `a 300 ms block was reported with a 1000 ms threshold: ${JSON.stringify(run.blocks)}`);
+        const inFile = run.blocks.filter((b) => b.location?.file === fixture('blocking.js'));
+        assert.equal(inFile.length, 0, `a 300 ms block was reported with a 1000 ms threshold: ${JSON.stringify(inFile)}`);
         assert.equal(loopscopeDiagnostics('blocking.js').length, 0, 'the previous run\'s diagnostic was not cleared');
       } finally {
         await config.update('threshold', undefined, vscode.ConfigurationTarget.Workspace);
