@@ -29,6 +29,7 @@ export function displayPath(file: string, cwd?: string): string {
   const norm = (s: string) => (windows ? s.replace(/\\/g, '/').toLowerCase() : s);
   let base = norm(cwd);
   if (!base.endsWith('/')) base += '/';
+  if (base === '/' || /^[a-z]:\/$/.test(base)) return path; // relative to a filesystem root reads worse than absolute
   const p = norm(path);
   if (p.length > base.length && p.startsWith(base)) return path.slice(base.length);
   return path;

@@ -121,6 +121,8 @@ test('paths: user code and display relative to cwd', () => {
   assert.equal(displayPath('file:///home/dev/shop/a%20b.mjs', '/home/dev/shop'), 'a b.mjs');
   assert.equal(displayPath('C:\\Work\\app\\src\\x.js', 'c:\\work\\app'), 'src\\x.js');
   assert.equal(displayPath('node:fs', '/x'), 'node:fs');
+  assert.equal(displayPath('/srv/app.js', '/'), '/srv/app.js');
+  assert.equal(displayPath('C:\\app.js', 'C:\\'), 'C:\\app.js');
 });
 
 test('task labels name callbacks after the API they were handed to', () => {
