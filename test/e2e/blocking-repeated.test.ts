@@ -1,5 +1,6 @@
-// A program that blocks again and again: every block is reported, and the cost of locating them stays
-// bounded (at most 5 debugger pauses per 10 s; later blocks are located from the samples alone).
+// A program that blocks again and again (12 times): every block is reported, each located on its own.
+// (Hot code gets inlined into node's timer loop, where the sampler alone loses the user's frame: the
+// stack snapshot taken for every block is what keeps these exact.)
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import type { BlockEvent } from '../../src/protocol/index.ts';
@@ -13,11 +14,12 @@ test('repeated blocks: all 12 reported, none at a wrong line, output unchanged',
   const inSpin = finals.filter((b) => b.location?.file === file);
   assert.ok(inSpin.length >= 10, `most of the 12 blocks located in the fixture (got ${inSpin.length} of ${finals.length})`);
   for (const b of inSpin) {
-    // Line 6 is the loop; line 4 is `spin` itself (the samples name the function when they cannot name the line).
-    assert.ok(b.location!.line === 6 || b.location!.line === 4, `block ${b.id} at line ${b.location!.line}`);
+    // Line 6 is the loop. On a loaded machine a block can begin with the process not being scheduled
+    // at all; the snapshot then lands where `spin` resumes, still inside it (lines 4-8).
+    assert.ok(b.location!.line >= 4 && b.location!.line <= 8, `block ${b.id} at line ${b.location!.line}`);
     assert.equal(b.location!.function, 'spin');
   }
-  assert.ok(inSpin.filter((b) => b.location!.line === 6).length >= 5, 'the first ones at least are exact');
+  assert.ok(inSpin.filter((b) => b.location!.line === 6).length >= 10, 'exact lines, not just the function');
   // Each block has exactly one live and one final report.
   for (const b of finals) assert.equal(r.events.filter((e) => e.type === 'block' && e.id === b.id && !e.final).length, 1);
 });

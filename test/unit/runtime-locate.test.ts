@@ -106,3 +106,11 @@ test('cause: a stall spends samples in V8 with no JS frame ((program)); one call
   assert.equal(classifyCause(undefined), 'callback');
   assert.equal(classifyCause({ spanSamples: 20, programSamples: 1 }), 'callback', 'one stray sample is not a stall');
 });
+
+test('locate: when the samples name the line, the stack\'s top frame says the same line', () => {
+  const nodes = [node(1, '(root)', '', -1, [2]), node(2, 'stall', APP_URL, 3, [], [[7, 20], [6, 2]])];
+  const sampled = sampledWitness(profile(nodes, Array(22).fill(2)), filter)!;
+  const chosen = choose(undefined, sampled, filter);
+  assert.equal(chosen.location?.line, 7);
+  assert.equal(chosen.stack[0]?.line, 7);
+});

@@ -132,7 +132,7 @@ export function sampledWitness(profiles: Profile | Profile[], filter: FrameFilte
   if (exactLine) location.line = argmax(best.lineTicks);
   const cf = best.cf;
   return {
-    stack: best.stack, location, exactLine, share: best.count / Math.max(1, total), lineTicks: best.lineTicks,
+    stack: [location, ...best.stack.slice(1)], location, exactLine, share: best.count / Math.max(1, total), lineTicks: best.lineTicks,
     spanSamples, programSamples,
     functionStart: `${urlToFile(cf.url)}:${cf.lineNumber + 1}:${cf.columnNumber + 1}`,
   };
