@@ -110,6 +110,7 @@ export class App {
       selectTask: (id) => this.selectTask(id, 'details'),
       open: (loc) => this.openLocation(loc),
       cwd: () => this.store.process?.cwd,
+      origin: () => this.span()[0],
     });
     this.sched.beforeFrame = () => {
       if (this.store.queued === 0) return false;
@@ -214,7 +215,6 @@ export class App {
     // the nearest ancestor it does list.
     const shown = this.tree.indexOf(id) !== undefined ? id : this.store.model.ancestors(id).find((a) => this.tree.indexOf(a.id) !== undefined)?.id;
     if (shown !== undefined) this.tree.reveal(shown);
-    if (from !== 'tree') this.tree.list.viewport.focus({ preventScroll: true });
     this.bridge.post({ type: 'select-task', taskId: id });
     this.changed();
   }
@@ -243,7 +243,8 @@ export class App {
 
   private span(): [number, number] {
     const s = this.store;
-    const start = Number.isFinite(s.startTs) ? Math.min(s.startTs, 0) : 0;
+    // From the process's first event (Node's own start-up before the agent is not the program's time).
+    const start = Number.isFinite(s.startTs) ? s.startTs : 0;
     const end = Math.max(s.endTs, s.model.info.endTs, start + 1);
     return [start, end];
   }

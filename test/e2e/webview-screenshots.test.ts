@@ -5,8 +5,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { parseTrace } from '../../src/protocol/index.ts';
 import { dashboardTrace } from './webview-traces.ts';
 import { launchChromium, ReportPages, settle, problemsOf } from './webview-harness.ts';
+
+// The screenshots show a real recording: test/fixtures/traces-webview/dashboard.js run under loopscope.
+const recorded = () => parseTrace(readFileSync(join(__dirname, '..', 'fixtures', 'traces-webview', 'dashboard.ndjson'), 'utf8')).events;
 
 const OUT = join(__dirname, '..', '..', 'docs', 'screenshots');
 let browser: Browser;
@@ -19,8 +24,8 @@ const luminance = (rgb: number[]) => (0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722
 for (const scheme of ['light', 'dark'] as const) {
   describe(`${scheme} theme`, () => {
     it('follows the colour scheme in the DOM and on the canvas', async () => {
-      const page = await pages.open(dashboardTrace(), { title: 'server.js', colorScheme: scheme, width: 1280, height: 760 });
-      await page.locator('.blocks [role=option]', { hasText: 'renderMarkdown' }).click();
+      const page = await pages.open(recorded(), { title: 'dashboard.js', colorScheme: scheme, width: 1280, height: 760 });
+      await page.locator('.blocks [role=option]', { hasText: 'loadDashboard' }).click();
       await settle(page);
       const raw = await page.evaluate(() => {
         const canvas = document.querySelector('canvas.timeline-canvas') as HTMLCanvasElement;

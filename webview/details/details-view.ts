@@ -12,6 +12,8 @@ export interface DetailsCallbacks {
   selectTask: (id: number) => void;
   open: (loc: SourceLocation) => void;
   cwd: () => string | undefined;
+  /** Start of the run (times are shown from it, like the time axis). */
+  origin: () => number;
 }
 
 const MAX_LISTED = 50;
@@ -43,7 +45,8 @@ export class DetailsView {
     row('Kind', kindNoun(task.kind));
     row('State', task.state + (task.cancelReason ? ` (${task.cancelReason})` : ''));
     row('Spawned', task.site ? this.link(task.site) : 'from code that is not instrumented');
-    row('Lifetime', `${formatMs(task.spawnTs)} → ${task.endTs !== undefined ? formatMs(task.endTs) + ` (${formatMs(task.endTs - task.spawnTs)})` : 'still pending'}`);
+    const at = (ts: number) => formatMs(Math.max(0, ts - this.cb.origin()));
+    row('Lifetime', `${at(task.spawnTs)} → ${task.endTs !== undefined ? at(task.endTs) + ` (${formatMs(task.endTs - task.spawnTs)})` : 'still pending'}`);
     row('Runs', `${task.runs} run${task.runs === 1 ? '' : 's'}, ${formatMs(task.runMs)} on the event loop`);
     row('Awaits', String(task.awaits));
     const chain = model.ancestors(task.id).slice(1).reverse();

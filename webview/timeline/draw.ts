@@ -141,7 +141,7 @@ function drawLanes(d: DrawInput): void {
       // Name the selected lane just after its bar, where it cannot cover slices or block labels.
       const label = clip(t.name, 80);
       const tw = ctx.measureText(label).width;
-      const lx = xb + 8;
+      const lx = xb + 12;
       if (lx + tw < width) { ctx.fillStyle = p.selectionFg; ctx.fillText(label, lx, y + rh / 2); }
     }
   }

@@ -121,7 +121,9 @@ export class TimelineView {
       scrollTop: this.src.scrollTop(), rows: this.src.rows(), task: this.src.task, runs: this.src.runs(), blocks: this.src.blocks(),
       liveEnd: this.src.liveEnd(), selectedTask: this.src.selectedTask(), selectedBlock: this.src.selectedBlock(),
     });
-    this.axisG.call(axisTop(this.x).ticks(Math.max(2, Math.floor(this.width / 90))).tickFormat((v) => formatMs(Number(v) - s)));
+    // The axis counts from the start of the run, with round ticks in those terms.
+    const rel = scaleLinear().domain([win[0] - s, win[1] - s]).range(this.x.range());
+    this.axisG.call(axisTop(rel).ticks(Math.max(2, Math.floor(this.width / 90))).tickFormat((v) => formatMs(Number(v))));
     this.updateReadout();
   }
 
