@@ -1,5 +1,6 @@
 // Blocks in words: the asyncio-style stderr line, the editor diagnostic, and the end-of-run table.
 import type { SourceLocation } from '../protocol/events.ts';
+import { isListedTask, nearestListedAncestor } from './listing.ts';
 import { formatLocation, isUserCode } from './paths.ts';
 import { safeLine } from './safe-text.ts';
 import { isGenericName, taskLabel } from './task-label.ts';
@@ -34,12 +35,25 @@ function blockTaskNode(block: Block, model: TraceModel): TaskNode | undefined {
 }
 
 /**
+ * The task in words, with its spawn site when asked. A task the user would not recognise (an anonymous
+ * continuation from a library) is placed by its nearest recognisable ancestor: "promise callback in loadDashboard".
+ */
+function describeTask(task: TaskNode | undefined, model: TraceModel, cwd: string | undefined, withSite: boolean): string {
+  if (!task) return 'main module';
+  const site = (t: TaskNode) => (withSite && t.site ? ' at ' + formatLocation(t.site, cwd, false) : '');
+  if (isListedTask(task)) return taskLabel(task) + site(task);
+  const anchor = nearestListedAncestor(model, task);
+  if (!anchor || anchor.parentId === null) return taskLabel(task) + site(task);
+  return `${taskLabel(task)} in ${taskLabel(anchor)}${site(anchor)}`;
+}
+
+/**
  * `Executing <setTimeout callback at src/x.js:12> took 0.215 seconds, blocked at src/x.js:7:3 in crunch`
  * (Python asyncio debug mode's wording, which people already search for).
  */
 export function formatBlockLine(block: Block, model: TraceModel, opts: TextOptions = {}): string {
   const task = blockTaskNode(block, model);
-  const who = task ? `${taskLabel(task)}${task.site ? ' at ' + formatLocation(task.site, opts.cwd, false) : ''}` : 'main module';
+  const who = describeTask(task, model, opts.cwd, true);
   const secs = (block.durationMs / 1000).toFixed(3);
   const took = block.final ? `took ${secs} seconds` : `has taken ${secs} seconds so far`;
   const stall = block.cause === 'stall' ? ` (${STALL_WORDS})` : '';
@@ -54,7 +68,7 @@ export function formatBlockDiagnostic(block: Block, model: TraceModel): string {
   const task = blockTaskNode(block, model);
   const fn = blockFunction(block);
   const soFar = block.final ? '' : ' so far';
-  const context = [task ? taskLabel(task) : 'main module'];
+  const context = [describeTask(task, model, undefined, false)];
   if (block.cause === 'stall') context.push(STALL_WORDS);
   return safeLine(`blocked the event loop for ${formatDuration(block.durationMs)}${soFar}${fn ? ' in ' + fn : ''} (${context.join('; ')})`);
 }
@@ -79,7 +93,7 @@ export function renderBlockingSummary(model: TraceModel, opts: BlockingSummaryOp
       b.cause,
       blockFunction(b) ?? '(anonymous)',
       loc ? formatLocation(loc, opts.cwd) : '(unknown line)',
-      'in ' + (task ? taskLabel(task) + (task.site ? ` (${formatLocation(task.site, opts.cwd, false)})` : '') : 'main module'),
+      'in ' + describeTask(task, model, opts.cwd, true),
     ].map((cell) => safeLine(cell, 300)); // cleaned before measuring, so the columns line up
   });
   const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c].length)));

@@ -88,6 +88,13 @@ test('the innermost user frame is chosen over node_modules and node internals', 
   assert.match(formatBlockLine(b, m, { cwd: CWD }), /blocked at src\/app\.js:5:2 in readConfig$/);
 });
 
+test('a block in a task the user would not recognise is placed by its nearest listed ancestor', () => {
+  const m = new TraceModel(shopTrace().events); // task 5: an anonymous library continuation under loadDashboard
+  const b = { ts: 1, id: 7, final: true, durationMs: 90, cause: 'callback' as const, taskId: 5, stack: [at(15, 3, 'parse')] };
+  assert.match(formatBlockLine(b, m, { cwd: CWD }), /^Executing <promise callback in loadDashboard at src\/app\.js:20> took 0\.090 seconds/);
+  assert.equal(formatBlockDiagnostic(b, m), 'blocked the event loop for 90 ms in parse (promise callback in loadDashboard)');
+});
+
 test('formatBlockDiagnostic is the editor wording', () => {
   const m = new TraceModel(shopTrace().events);
   assert.equal(formatBlockDiagnostic(m.blocks.get(1)!, m), 'blocked the event loop for 215 ms in crunch (setTimeout callback)');
@@ -101,8 +108,8 @@ test('the blocking summary lists blocks longest first with cause, function, line
   const text = renderBlockingSummary(new TraceModel(b.events), { cwd: CWD });
   const lines = text.trimEnd().split('\n');
   assert.equal(lines[0], '2 blocks of the event loop over 50 ms, longest first:');
-  assert.match(lines[1], /^\s+900 ms {2}callback {2}render {2}src\/app\.js:25:7 {2,}in loadDashboard \(src\/app\.js:20\)$/);
-  assert.match(lines[2], /^\s+215 ms {2}callback {2}crunch {2}src\/app\.js:7:3 {2,}in setTimeout callback \(src\/app\.js:12\)$/);
+  assert.match(lines[1], /^\s+900 ms {2}callback {2}render {2}src\/app\.js:25:7 {2,}in loadDashboard at src\/app\.js:20$/);
+  assert.match(lines[2], /^\s+215 ms {2}callback {2}crunch {2}src\/app\.js:7:3 {2,}in setTimeout callback at src\/app\.js:12$/);
   assert.equal(renderBlockingSummary(new TraceModel(new TraceBuilder().events)), 'No blocks of the event loop over 50 ms.\n');
 });
 
