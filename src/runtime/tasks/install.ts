@@ -12,7 +12,8 @@ import { patchFs } from './patch-fs.ts';
 import { patchPromise } from './patch-promise.ts';
 import { patchTimers } from './patch-timers.ts';
 import { installStackColumns } from './stack-columns.ts';
-import { createTransformHost } from './transform-host.ts';
+import { rewriteLoaded, type LoadResult } from '../transform/load-rewrite.ts';
+import { createTransformHost, typeStripper } from './transform-host.ts';
 
 export interface InstallOptions {
   /** Directory holding esm-hooks.mjs (and the agent itself, never transformed). Default: found next to this file. */
@@ -75,6 +76,19 @@ function findRuntimeDir(): string | undefined {
 
 function registerEsmHooks(runtimeDir: string, includeNodeModules: boolean): void {
   const mod = builtin('module');
+  // Node ≥22.15 / 23.5: synchronous in-thread hooks: no loader thread to start (tens of ms at start-up).
+  if (typeof mod.registerHooks === 'function') {
+    const filter = { includeNodeModules, ownDir: runtimeDir };
+    const strip = typeStripper();
+    const toPath = builtin('url').fileURLToPath as (u: string) => string;
+    mod.registerHooks({
+      load(url: string, context: unknown, nextLoad: (u: string, c: unknown) => LoadResult): LoadResult {
+        const result = nextLoad(url, context);
+        try { return rewriteLoaded(url, result, filter, strip && ((src) => strip(src, '')), toPath) ?? result; } catch { return result; }
+      },
+    });
+    return;
+  }
   if (typeof mod.register !== 'function') return;
   const url = builtin('url').pathToFileURL(builtin('path').join(runtimeDir, 'esm-hooks.mjs')).href;
   mod.register(url, { data: { includeNodeModules, ownDir: runtimeDir } });
