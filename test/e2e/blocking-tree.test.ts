@@ -14,7 +14,9 @@ test('tree mode: the block is at the original line and column, inside the task t
   assert.equal(r.stdout, plain.stdout);
   const fin = r.events.find((e): e is BlockEvent => e.type === 'block' && e.final && e.location?.file === file);
   assert.ok(fin, `a final block in the fixture; got ${JSON.stringify(r.events.filter((e) => e.type === 'block'))}`);
-  assert.deepEqual([fin.location!.line, fin.location!.column], [4, 3], 'the `while`, in the user\'s columns');
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const line = lines.findIndex((l) => l.includes('// BLOCK')) + 1;
+  assert.deepEqual([fin.location!.line, fin.location!.column], [line, lines[line - 1]!.indexOf('while') + 1], 'the `while`, in the user\'s columns');
   const timer = r.events.find((e): e is SpawnEvent => e.type === 'spawn' && e.kind === 'timeout');
   assert.ok(timer, 'the setTimeout callback is a task');
   assert.equal(fin.taskId, timer.id, 'the block belongs to the timer task');
