@@ -1,7 +1,8 @@
-// Turns what the inspector saw (paused call frames, sampled profile) into the block's location and
-// stack, and picks the better of the two witnesses. Pure: unit-tested with recorded shapes.
+// Turns what the inspector saw (a snapshot of the stack taken while blocked — "paused" below, as it
+// is what a debugger pause would show — and the sampled profile) into the block's location and stack,
+// and picks the better of the two witnesses. Pure: unit-tested with recorded shapes.
 //
-// Why two witnesses: a pause lands at the next interrupt check, so it names the exact line and column
+// Why two witnesses: a snapshot is taken at the next interrupt check, so it names the exact line and column
 // of anything interruptible (loops, regex, node's own JS around a native call such as readFileSync or
 // execSync), but it lands AFTER an uninterruptible builtin (JSON.parse) returns. The sampler sees
 // inside builtins (their time is charged to the calling line: positionTicks) but only knows the line,
