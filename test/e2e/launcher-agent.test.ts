@@ -38,14 +38,16 @@ test('piped stdio: every byte of a chatty program reaches the caller, with the e
   assert.equal(events[events.length - 1], exit);
 });
 
-test('the real agent\'s events for a blocking program: the block with its exact line, then the exit', async () => {
+// The exact line is the agent's job and is checked through the CLI (cli-run, cli-entries); here: the events flow.
+test('the real agent\'s events for a blocking program: a block in the program\'s file, then the exit', async () => {
   const session = await launch({ script: path.join(FIXTURES, 'blocking.js'), stdio: 'pipe', agent: { thresholdMs: 50 } });
   const events: TraceEvent[] = [];
   session.onEvents((b) => events.push(...b));
   const exit = await session.done;
   assert.equal(exit.code, 0);
   const finals = events.filter((e) => e.type === 'block' && e.final);
-  assert.ok(finals.some((b) => b.type === 'block' && b.location?.file === path.join(FIXTURES, 'blocking.js') && b.location.line === 6), JSON.stringify(finals));
+  assert.ok(finals.some((b) => b.type === 'block' && b.durationMs >= 150 && b.location?.file === path.join(FIXTURES, 'blocking.js')), JSON.stringify(finals));
+  assert.equal(events[events.length - 1], exit);
 });
 
 test('stop() on a running program with the real agent: killed, with the signal, channel closed', { skip: process.platform === 'win32' }, async () => {
