@@ -2,7 +2,7 @@
 // details; one frame scheduler; UI state saved through the host when there is one.
 import type { SourceLocation } from '../src/protocol/index.ts';
 import type { Block } from '../src/model/types.ts';
-import { isUserCode, formatLocation } from '../src/model/paths.ts';
+import { formatLocation } from '../src/model/paths.ts';
 import { taskLabel } from '../src/model/task-label.ts';
 import type { Bridge } from './bridge.ts';
 import { checkHostMessage, type CheckedHostMessage } from './ingest.ts';
@@ -11,14 +11,16 @@ import { FrameScheduler } from './scheduler.ts';
 import { RunStore } from './store.ts';
 import { readPalette, watchTheme, applyStandaloneTheme, type Palette } from './theme.ts';
 import { Toolbar } from './toolbar.ts';
-import { buildRows, subtreeSize } from './tree/rows.ts';
+import { RowBuilder } from './tree/row-builder.ts';
 import { TreeView, ROW_HEIGHT } from './tree/tree-view.ts';
 import { TimelineView } from './timeline/timeline-view.ts';
 import { BlocksView } from './blocks/blocks-view.ts';
 import { DetailsView } from './details/details-view.ts';
 import { initialUiState, loadUiState, saveUiState, type UiState } from './ui-state.ts';
 import { clip } from './dom.ts';
-import { formatMs } from './glyphs.ts';
+import { Banner } from './banner.ts';
+import { statusText } from './status.ts';
+import { runSpan, atLiveEdge, isAtLiveEdge } from './time-window.ts';
 
 /** Time per frame for applying queued events: live floods must leave time to draw. */
 const LIVE_BUDGET_MS = 6;
@@ -35,12 +37,9 @@ export class App {
   private readonly blocks: BlocksView;
   private readonly details: DetailsView;
   private palette: Palette;
-  private rowsVersion = -1;
-  private rowsDirty = true;
-  private lastRowsBuild = 0;
-  private rowsCost = 0;
+  private readonly rowBuilder = new RowBuilder();
+  private readonly banner: Banner;
   private blocksVersion = -1;
-  private foldedCounts = new Map<number, number>();
   private saveTimer = 0;
   /** Time the current frame spent applying events. */
   private applyMs = 0;
@@ -52,12 +51,11 @@ export class App {
   private layoutVersion = 0;
   private detailsData = -1;
   private detailsAt = 0;
-  private readonly errors: string[] = [];
-  private readonly keyedErrors = new Map<string, string>();
 
   constructor(root: HTMLElement, private readonly bridge: Bridge) {
     applyStandaloneTheme(undefined);
     this.layout = buildLayout(root);
+    this.banner = new Banner(this.layout.banner);
     this.palette = readPalette();
     this.toolbar = new Toolbar(this.layout.toolbar, {
       search: (s) => { this.ui.search = s; this.structureChanged(); },
@@ -67,13 +65,13 @@ export class App {
         this.ui.follow = on;
         // Pausing freezes what is on screen; resuming jumps back to the live edge with the same zoom.
         if (!on && !this.ui.window) this.ui.window = this.span();
-        if (on) this.ui.window = this.followWindow(this.ui.window);
+        if (on) this.ui.window = atLiveEdge(this.ui.window, this.span()[1]);
         this.changed();
       },
     });
     this.tree = new TreeView(this.layout.treeHost, {
       task: (id) => this.store.task(id),
-      foldedCount: (id) => this.foldedCount(id),
+      foldedCount: (id) => this.rowBuilder.foldedCount(this.store, id),
       select: (id) => this.selectTask(id, 'tree'),
       // Rows are rebuilt at once: the next key press (→ after → unfolds) must see the unfolded rows.
       toggle: (id, ex) => { this.ui.folds.set(id, ex); this.structureChanged(); this.renderRows(); },
@@ -117,10 +115,10 @@ export class App {
       const t0 = performance.now();
       const rejectedBefore = this.store.rejected;
       // A finished run loads in big slices (it is not going anywhere); a live one leaves room to draw every frame.
-      const more = this.store.drain(this.store.live && !this.store.ended ? LIVE_BUDGET_MS : LOAD_BUDGET_MS);
+      const more = this.store.drain(this.isLive() ? LIVE_BUDGET_MS : LOAD_BUDGET_MS);
       if (this.store.rejected !== rejectedBefore) {
         const n = this.store.rejected;
-        this.showError(`Skipped ${n} malformed event${n > 1 ? 's' : ''} (first: ${clip(this.store.firstRejection ?? '', 300)}).`, 'rejected');
+        this.banner.show(`Skipped ${n} malformed event${n > 1 ? 's' : ''} (first: ${clip(this.store.firstRejection ?? '', 300)}).`, 'rejected');
       }
       this.dataChanged();
       this.applyMs = performance.now() - t0;
@@ -145,7 +143,7 @@ export class App {
   /** Entry for every host message (and standalone data). */
   onMessage(data: unknown): void {
     const c = checkHostMessage(data);
-    if (!c.ok) { this.showError(`Loopscope ignored ${c.error}`); return; }
+    if (!c.ok) { this.banner.show(`Loopscope ignored ${c.error}`); return; }
     this.handle(c.value);
   }
 
@@ -160,9 +158,7 @@ export class App {
         this.store.reset(m.runId, m.title, m.live);
         if (!keepUi) { const filters = this.ui.filters; this.ui = initialUiState(); this.ui.filters = filters; }
         this.savedRunId = m.runId;
-        this.errors.length = 0;
-        this.keyedErrors.clear();
-        this.layout.banner.hidden = true;
+        this.banner.clear();
         document.title = m.title ? `Loopscope: ${clip(m.title, 100)}` : 'Loopscope';
         this.addEvents(m.raw);
         break;
@@ -175,7 +171,7 @@ export class App {
         if (m.runId === this.store.runId) { this.store.ended = true; this.changed(); }
         break;
       case 'error':
-        this.showError(m.message);
+        this.banner.show(m.message);
         break;
     }
   }
@@ -191,14 +187,8 @@ export class App {
     for (const b of batches) this.addEvents(b);
   }
 
-  /** Shows a message in the banner; a `key` replaces that key's earlier message instead of adding one. */
-  showError(message: string, key?: string): void {
-    if (key) this.keyedErrors.set(key, message);
-    else if (!this.errors.includes(message)) this.errors.push(message);
-    const b = this.layout.banner;
-    b.textContent = [...this.errors, ...this.keyedErrors.values()].slice(-3).join('\n');
-    b.hidden = false;
-  }
+  /** Shows a problem with the input in the banner (as text). */
+  showError(message: string): void { this.banner.show(message); }
 
   // ---- selection -----------------------------------------------------------------------------------------
 
@@ -232,37 +222,19 @@ export class App {
   private block(id: number): Block | undefined { return this.store.model.blocks.get(id); }
 
   openLocation(loc: SourceLocation): void {
-    if (this.bridge.inVsCode) this.bridge.post({ type: 'open-location', location: loc });
-    else {
-      this.layout.locationOut.textContent = `Location: ${clip(formatLocation(loc, this.store.process?.cwd), 400)}`;
-      this.bridge.post({ type: 'open-location', location: loc });
-    }
+    // Standalone there is no editor to open it in: show where it is.
+    if (!this.bridge.inVsCode) this.layout.locationOut.textContent = `Location: ${clip(formatLocation(loc, this.store.process?.cwd), 400)}`;
+    this.bridge.post({ type: 'open-location', location: loc });
   }
 
   // ---- time window ---------------------------------------------------------------------------------------
 
-  private span(): [number, number] {
-    const s = this.store;
-    // From the process's first event (Node's own start-up before the agent is not the program's time).
-    const start = Number.isFinite(s.startTs) ? s.startTs : 0;
-    const end = Math.max(s.endTs, s.model.info.endTs, start + 1);
-    return [start, end];
-  }
+  private span(): [number, number] { return runSpan(this.store); }
 
   private setWindow(w: [number, number] | undefined, byUser: boolean): void {
     this.ui.window = w;
-    if (byUser && this.store.live && !this.store.ended && w) {
-      const end = this.span()[1];
-      this.ui.follow = w[1] >= end - (w[1] - w[0]) * 0.02;
-    }
+    if (byUser && this.isLive() && w) this.ui.follow = isAtLiveEdge(w, this.span()[1]);
     this.changed();
-  }
-
-  /** Keeps the window's width and moves it to the live edge. */
-  private followWindow(w: [number, number] | undefined): [number, number] | undefined {
-    if (!w) return undefined;
-    const end = this.span()[1];
-    return [end - (w[1] - w[0]), end];
   }
 
   // ---- change propagation ---------------------------------------------------------------------------------
@@ -272,11 +244,11 @@ export class App {
     this.sched.request('tree'); this.sched.request('timeline'); this.sched.request('blocks'); this.sched.request('details'); this.sched.request('chrome');
   }
 
-  private structureChanged(): void { this.rowsDirty = true; this.sched.request('rows'); this.changed(); }
+  private structureChanged(): void { this.rowBuilder.invalidate(); this.sched.request('rows'); this.changed(); }
 
   private dataChanged(): void {
-    if (this.store.live && !this.store.ended && this.ui.follow) this.ui.window = this.followWindow(this.ui.window);
-    if (this.store.structureVersion !== this.rowsVersion) this.rowsDirty = true;
+    if (this.isLive() && this.ui.follow) this.ui.window = atLiveEdge(this.ui.window, this.span()[1]);
+    this.rowBuilder.noteData(this.store);
     this.sched.request('rows');
     this.changed();
   }
@@ -284,29 +256,11 @@ export class App {
   private isLive(): boolean { return this.store.live && !this.store.ended; }
 
   private renderRows(): void {
-    if (!this.rowsDirty) return;
-    // During a live flood on a big tree, rebuild rows at most a few times a second.
-    const now = performance.now();
-    if (this.store.queued > 0 && this.rowsCost > 4 && now - this.lastRowsBuild < Math.max(250, this.rowsCost * 20)) { this.sched.request('rows'); return; }
-    // A live frame that already spent its time applying events leaves the rows to the next frame (not for long).
-    if (this.isLive() && this.applyMs > 4 && now - this.lastRowsBuild < 1000) { this.sched.request('rows'); return; }
-    const rows = buildRows({
-      tasks: this.store.model.tasks, rootId: this.store.root.id, folds: this.ui.folds, filters: this.ui.filters,
-      search: this.ui.search, isUserCode: (f) => isUserCode(f),
-    });
-    this.rowsCost = performance.now() - now;
-    this.lastRowsBuild = now;
-    this.rowsDirty = false;
-    this.rowsVersion = this.store.structureVersion;
-    this.foldedCounts.clear();
+    const r = this.rowBuilder.build(this.store, this.ui, { flooding: this.store.queued > 0, liveFrameSpent: this.isLive() && this.applyMs > 4 });
+    if (r.deferred) this.sched.request('rows');
+    if (!r.rows) return;
     this.tree.version++;
-    this.tree.setRows(rows);
-  }
-
-  private foldedCount(id: number): number {
-    let n = this.foldedCounts.get(id);
-    if (n === undefined) { n = subtreeSize(this.store.model.tasks, id); this.foldedCounts.set(id, n); }
-    return n;
+    this.tree.setRows(r.rows);
   }
 
   private renderBlocks(): void {
@@ -344,21 +298,8 @@ export class App {
   }
 
   private renderChrome(): void {
-    const s = this.store;
-    const info = s.model.info;
-    const state = s.exit ? `exited (${s.exit.reason}${s.exit.code !== null ? `, code ${s.exit.code}` : ''}${s.exit.signal ? `, ${s.exit.signal}` : ''})`
-      : s.live && !s.ended ? (this.ui.follow ? 'live' : 'live (paused)') : 'ended';
-    const parts = [
-      `${s.model.tasks.size} tasks`, `${info.events} events`, `${s.model.blocks.size} blocks`, state,
-      `span ${formatMs(this.span()[1] - this.span()[0])}`,
-    ];
-    if (info.counts.pending) parts.push(`${info.counts.pending} pending`);
-    if (info.counts.cancelled) parts.push(`${info.counts.cancelled} cancelled`);
-    if (info.counts.rejected) parts.push(`${info.counts.rejected} rejected`);
-    if (s.dropped) parts.push(`⚠ ${s.dropped} events dropped by the agent`);
-    if (s.queued) parts.push(`${s.queued} queued`);
-    this.layout.status.textContent = parts.join(' · ');
-    this.toolbar.sync(this.ui.filters, this.ui.search, s.live && !s.ended, this.ui.follow);
+    this.layout.status.textContent = statusText(this.store, this.ui.follow, this.span());
+    this.toolbar.sync(this.ui.filters, this.ui.search, this.isLive(), this.ui.follow);
   }
 
   private scheduleSave(): void {
