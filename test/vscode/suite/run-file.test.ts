@@ -56,9 +56,10 @@ export function registerRunTests(): void {
 
     it('shows the run in the Loopscope view (webview)', async function () {
       const api = await loopscope();
-      const view = api.view();
-      assert.ok(view.open, 'the view did not open for the run');
-      assert.ok(view.snapshots >= 1, `the view got no snapshot: ${JSON.stringify(view)}`);
+      assert.ok(api.view().open, 'the view did not open for the run');
+      // The webview loads on its own schedule; once it says 'ready' it must get the whole run as a snapshot.
+      await waitFor(`a snapshot in the view (${JSON.stringify(api.view())})`, () => api.view().snapshots >= 1);
+      assert.equal(api.view().runId, api.currentRun()!.id);
       needsBridge(this);
       await vscode.commands.executeCommand('loopscope.showView');
       const text = await waitFor('the webview to show the block', async () =>
