@@ -10,6 +10,7 @@ export function statusText(s: RunStore, follow: boolean, span: [number, number])
   if (info.counts.pending) parts.push(`${info.counts.pending} pending`);
   if (info.counts.cancelled) parts.push(`${info.counts.cancelled} cancelled`);
   if (info.counts.rejected) parts.push(`${info.counts.rejected} rejected`);
+  if (s.process?.mode === 'blocking') parts.push('blocking mode: tasks were not traced');
   if (s.dropped) parts.push(`⚠ ${s.dropped} events dropped by the agent`);
   if (s.queued) parts.push(`${s.queued} queued`);
   return parts.join(' · ');
