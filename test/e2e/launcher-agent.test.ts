@@ -56,7 +56,8 @@ test('stop() on a running program with the real agent: killed, with the signal, 
   session.onEvents((b) => events.push(...b));
   let out = '';
   session.child.stdout!.setEncoding('utf8').on('data', (d: string) => { out += d; });
-  while (!out.includes('ready')) await new Promise((r) => setTimeout(r, 20));
+  // The agent connects from its worker thread, possibly after the program's first line: wait for both.
+  while (!out.includes('ready') || events.length === 0) await new Promise((r) => setTimeout(r, 20));
   await session.stop();
   const exit = await session.done;
   assert.equal(exit.signal, 'SIGTERM');
