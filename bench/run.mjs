@@ -157,7 +157,8 @@ function summarise(workload, perMode) {
     const ratio = mode === 'baseline' ? 1 : slowdown(workload, med, baseMedian);
     const kind = mode.replace(/^agent-/, '');
     const target = mode === 'baseline' ? undefined : workload.targets[kind];
-    const mismatched = okRuns.filter((r) => r.check !== baseCheck).length;
+    const changedRuns = okRuns.filter((r) => r.check !== baseCheck);
+    const mismatched = changedRuns.length;
     const summaries = list.map((r) => r.summary).filter(Boolean);
     const wires = list.map((r) => r.wire).filter(Boolean);
     const secondary = workload.secondary.map((s) => median(okRuns.map((r) => r.result[s.field])));
@@ -165,6 +166,7 @@ function summarise(workload, perMode) {
       median: med, secondary, ratio, target, met: target === undefined || !Number.isFinite(ratio) ? undefined : ratio <= target,
       okRuns: okRuns.length, runs: list.length, spreadPercent: spreadPercent(values), medianWallMs: median(list.map((r) => r.wallMs)),
       behaviourChanged: mismatched,
+      changedExample: changedRuns[0] && { baselineCheck: baseCheck, check: changedRuns[0].check, errorKinds: changedRuns[0].result.errorKinds },
       summary: summaries.length ? medianFields(summaries) : undefined,
       wire: wires.length ? medianFields(wires) : undefined,
       values, raw: list,

@@ -61,7 +61,11 @@ export function formatReport(meta, results) {
         const bad = m.raw.find((r) => !r.ok);
         misses.push(`RUNS FAILED: (${w.key}) ${w.workload} ${mode}: ${m.runs - m.okRuns}/${m.runs} (exit ${bad.code}${bad.timedOut ? ', timed out' : ''}): ${(bad.stderrTail || '').split('\n').slice(-3).join(' | ')}`);
       }
-      if (m.behaviourChanged) misses.push(`OUTPUT CHANGED: (${w.key}) ${w.workload} ${mode}: ${m.behaviourChanged} run(s) computed a different result than the baseline`);
+      if (m.behaviourChanged) {
+        const ex = m.changedExample;
+        const detail = ex ? ` (check ${ex.check} vs ${ex.baselineCheck}${ex.errorKinds ? `, errors ${JSON.stringify(ex.errorKinds)}` : ''})` : '';
+        misses.push(`OUTPUT CHANGED: (${w.key}) ${w.workload} ${mode}: ${m.behaviourChanged} run(s) computed a different result than the baseline${detail}`);
+      }
     }
   }
   const compared = results.some((w) => Object.keys(w.modes).some((m) => m !== 'baseline'));

@@ -23,6 +23,8 @@ let errors = 0;
 let timedFrom = start;
 let timedCount = 0;
 let truncated = false;
+const errorKinds = {}; // e.g. {"status 408": 1, "ECONNRESET": 1}: what went wrong, so a changed result can be explained
+const countError = (kind) => { errors++; errorKinds[kind] = (errorKinds[kind] ?? 0) + 1; };
 
 /** Reads responses off one connection: status line, content-length, body; calls onResponse(status) per response. */
 function responseReader(onResponse) {
@@ -55,13 +57,13 @@ function connectionLoop() {
     };
     sock.on('connect', send);
     sock.on('data', responseReader((status) => {
-      if (status !== 200) errors++;
+      if (status !== 200) countError(`status ${status}`);
       completed++;
       if (completed === warmup) timedFrom = performance.now();
       else if (completed > warmup) timedCount++;
       send();
     }));
-    sock.on('error', () => { errors++; resolve(); });
+    sock.on('error', (err) => { countError(err.code ?? err.message); resolve(); });
     sock.on('close', resolve);
   });
 }
@@ -73,6 +75,6 @@ const end = performance.now();
 const timedMs = end - timedFrom;
 const cpu = process.cpuUsage(cpu0);
 process.stdout.write(JSON.stringify({
-  rps: timedCount / (timedMs / 1000), requests: completed, timed: timedCount, timedMs, errors, truncated,
+  rps: timedCount / (timedMs / 1000), requests: completed, timed: timedCount, timedMs, errors, errorKinds, truncated,
   cpuPercent: (100 * (cpu.user + cpu.system)) / 1000 / (end - start),
 }) + '\n', () => process.exit(0)); // open sockets of a truncated run must not keep us alive

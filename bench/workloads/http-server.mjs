@@ -83,7 +83,7 @@ if (code !== 0 || !result) {
   process.exitCode = 1;
 } else {
   report({
-    bench: 'http', rps: result.rps, requests: result.requests, timed: result.timed, errors: result.errors,
+    bench: 'http', rps: result.rps, requests: result.requests, timed: result.timed, errors: result.errors, errorKinds: result.errorKinds,
     truncated: result.truncated, connections: CONNECTIONS, loadgenPinnedTo: pinned ? cpuSetting : null,
     serverCpuPercent: (100 * (cpu.user + cpu.system)) / 1000 / wallMs, loadgenCpuPercent: result.cpuPercent,
     // CPU the server process (all its threads) spent per request: less disturbed by neighbours than rps.
