@@ -1,7 +1,7 @@
 // `loopscope run` as a user runs it: the program's stdio and exit code are untouched, Loopscope's
 // words go to stderr after the program's own.
 import { strict as assert } from 'node:assert';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { cli, fixture, plainNode } from './cli-helpers.ts';
 
@@ -156,4 +156,31 @@ test('--trace or --summary that cannot be written: said before the program runs,
     assert.equal(full.stdout, '');
     assert.match(full.stderr, /cannot write the trace \/dev\/full: ENOSPC/);
   }
+});
+
+test('Ctrl+Z (SIGTSTP to loopscope) stops the program too, and SIGCONT resumes both', { skip: process.platform !== 'linux' }, async () => {
+  const state = (pid: number) => /^\d+ \(.*\) (\w)/.exec(readFileSync(`/proc/${pid}/stat`, 'utf8'))![1];
+  const waitFor = async (pid: number, want: (s: string) => boolean) => {
+    for (let i = 0; i < 500 && !want(state(pid)); i++) await new Promise((r) => setTimeout(r, 10));
+    return state(pid);
+  };
+  const seen: string[] = [];
+  let started = false;
+  const r = await cli(['run', '--quiet', fixture('ticker.js')], {
+    onStdout: (text, child) => {
+      const m = /pid (\d+)/.exec(text);
+      if (!m || started) return;
+      started = true;
+      const pid = Number(m[1]);
+      void (async () => {
+        child.kill('SIGTSTP');
+        seen.push(await waitFor(pid, (s) => s === 'T'), await waitFor(child.pid!, (s) => s === 'T'));
+        child.kill('SIGCONT');
+        seen.push(await waitFor(pid, (s) => s !== 'T'));
+      })();
+    },
+  });
+  assert.deepEqual(seen.slice(0, 2), ['T', 'T'], 'program and loopscope both stopped');
+  assert.notEqual(seen[2], 'T', 'the program runs again');
+  assert.equal(r.code, 0);
 });
