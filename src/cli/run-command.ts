@@ -44,10 +44,19 @@ export async function runCommand(args: RunArgs, out: Output): Promise<number> {
   const model = new TraceModel();
   const lines = new BlockLines(model, (l) => out.info(l), cwd);
   const warnings: string[] = [];
+  let analysing = true;
   session.onEvents((batch) => {
     writer?.append(batch);
-    model.apply(batch);
-    lines.onBatch(batch);
+    if (!analysing) return;
+    try {
+      model.apply(batch);
+      lines.onBatch(batch);
+    } catch (err) {
+      // A bug of ours must not take the program down with us (it runs in its own process group):
+      // say so once, keep recording the trace, and still exit with the program's code.
+      analysing = false;
+      out.error(`internal error while analysing the run (please report it); the trace is still recorded: ${(err as Error).stack ?? String(err)}`);
+    }
   });
   session.onWarning((w) => warnings.push(w));
   const signals = forwardSignals(session);
