@@ -69,9 +69,13 @@ export async function runCommand(args: RunArgs, out: Output): Promise<number> {
   for (const w of warnings) out.info(`loopscope: ${w}`);
   if (writer?.error) out.error(`writing the trace stopped: ${writer.error.message}; ${writer.path} holds the events before that`);
 
-  out.info('');
-  if (args.mode === 'tree') out.info(renderTaskTree(model, { cwd }) + '\n');
-  out.info(renderBlockingSummary(model, { cwd }));
+  try {
+    out.info('');
+    if (args.mode === 'tree') out.info(renderTaskTree(model, { cwd }) + '\n');
+    out.info(renderBlockingSummary(model, { cwd }));
+  } catch (err) {
+    out.error(`internal error while printing the report (please report it): ${(err as Error).stack ?? String(err)}`);
+  }
   out.info(exitNote(exit, status));
 
   if (args.summary) {
