@@ -103,7 +103,7 @@ test('TypeScript entry (tsx on Node 20, type stripping on newer Node)', async ()
   assert.equal(loads[0]!.site?.line, 4);
 });
 
-for (const f of ['dashboard.js', 'race-abort.mjs', 'timers.js', 'crash.js', 'type-module/main.js', 'with space/app.js']) {
+for (const f of ['dashboard.js', 'race-abort.mjs', 'timers.js', 'crash.js', 'stacks.js', 'type-module/main.js', 'with space/app.js']) {
   test(`behaviour preserved under \`loopscope run\`: ${f}`, async () => {
     const script = path.join(FIX, f);
     const base = await plainNode(script);

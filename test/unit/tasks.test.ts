@@ -120,7 +120,7 @@ test('ESM entry: Promise.race with a timeout, AbortController cancellation', () 
   assert.ok(ev.some((e) => e.type === 'await' && e.id === 0 && e.on === wt.id), 'top-level await on withTimeout from the root');
 });
 
-for (const fixture of ['dashboard.js', 'timers.js', 'race-abort.mjs', 'crash.js']) {
+for (const fixture of ['dashboard.js', 'timers.js', 'race-abort.mjs', 'crash.js', 'stacks.js']) {
   test(`behaviour preserved: ${fixture} prints and exits the same with and without tracking`, () => {
     const a = run(fixture, { agent: false });
     const b = run(fixture);

@@ -285,12 +285,14 @@ export function createTaskCore(o: CoreOptions) {
   /** Runs a callback as task t (one slice). */
   const run = (t: Task, fn: Function, self: unknown, args: ArrayLike<unknown>): unknown => {
     const prev = enter(t);
+    let ok = false;
     try {
-      return Reflect.apply(fn, self, args);
-    } catch (err) {
-      t.err = true;
-      throw err;
+      const out = Reflect.apply(fn, self, args);
+      ok = true;
+      return out;
     } finally {
+      // No catch-and-rethrow: an uncaught error must still point at the user's throw, not at us.
+      if (!ok) t.err = true;
       leave(t, prev);
     }
   };

@@ -33,11 +33,13 @@ export function patchFs(core: TaskCore, origThen: Function): void {
           core.settle(t, err !== null && err !== undefined, core.precise());
         }
       };
+      let ok = false;
       try {
-        return Reflect.apply(original, this, args);
-      } catch (err) {
-        core.settle(t, true, core.precise()); // invalid arguments: thrown synchronously, never called back
-        throw err;
+        const out = Reflect.apply(original, this, args);
+        ok = true;
+        return out;
+      } finally {
+        if (!ok) core.settle(t, true, core.precise()); // invalid arguments: thrown synchronously, never called back
       }
     });
   }

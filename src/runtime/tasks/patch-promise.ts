@@ -48,23 +48,16 @@ export function patchPromise(core: TaskCore): Function {
     }
     const t = core.spawn(THEN, site);
     // Both paths settle the task; a missing handler is replaced by the equivalent pass-through.
+    // core.run marks t.err when the callback throws; the task settles either way (no catch-and-rethrow).
     const f = function (this: unknown, v: unknown) {
       if (typeof onFulfilled !== 'function') { core.settle(t, false, core.precise()); return v; }
-      const out = core.run(t, onFulfilled, this, [v]);
-      core.settle(t, false, core.precise());
-      return out;
+      try { return core.run(t, onFulfilled, this, [v]); } finally { core.settle(t, t.err, core.precise()); }
     };
     const r = function (this: unknown, err: unknown) {
       if (typeof onRejected !== 'function') { core.settle(t, true, core.precise()); throw err; }
-      const out = core.run(t, onRejected, this, [err]);
-      core.settle(t, false, core.precise());
-      return out;
+      try { return core.run(t, onRejected, this, [err]); } finally { core.settle(t, t.err, core.precise()); }
     };
-    // core.run marks t.err when the callback throws; settle it as rejected on the way out.
-    const guard = (fn: (this: unknown, a: unknown) => unknown) => function (this: unknown, a: unknown) {
-      try { return fn.call(this, a); } catch (err) { core.settle(t, true, core.precise()); throw err; }
-    };
-    return Reflect.apply(original, this, [guard(f), guard(r)]);
+    return Reflect.apply(original, this, [f, r]);
   });
   return origThen;
 }

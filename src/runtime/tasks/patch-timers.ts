@@ -31,12 +31,14 @@ export function patchTimers(core: TaskCore, origThen: Function): void {
       // One function per timer run: enter/leave inline (this is the hot path of callback-heavy programs).
       const wrapped = function (this: unknown) {
         const prev = core.enter(t);
+        let ok = false;
         try {
-          return Reflect.apply(callback, this, arguments);
-        } catch (err) {
-          t.err = true;
-          throw err;
+          const out = Reflect.apply(callback, this, arguments);
+          ok = true;
+          return out;
         } finally {
+          // No catch-and-rethrow: an uncaught error must still point at the user's throw, not at us.
+          if (!ok) t.err = true;
           core.leave(t, prev);
           if (!repeat) core.settle(t, t.err, core.precise());
         }

@@ -12,10 +12,37 @@ export interface StackColumnOptions {
 }
 
 interface CallSite {
+  getMethodName(): string | null;
+  getFunctionName(): string | null;
   getFileName(): string | null | undefined;
   getLineNumber(): number | null;
   getColumnNumber(): number | null;
   toString(): string;
+}
+
+/** The frame as V8 prints a function called as method `method` of its receiver. */
+function asMethod(site: CallSite, method: string | null): CallSite {
+  if (!method) return site;
+  const text = String(site);
+  const fn = site.getFunctionName();
+  let out: string;
+  if (!fn) out = text.replace('.<anonymous> (', `.${method} (`);
+  else if (fn !== method && text.includes(`.${fn} (`)) out = text.replace(`.${fn} (`, `.${fn} [as ${method}] (`);
+  else return site;
+  if (out === text) return site;
+  return withText(site, out);
+}
+
+/** A stand-in CallSite: every method of the real one, but printed as `text`. */
+function withText(site: CallSite, text: string, column?: number): CallSite {
+  const stand: any = {};
+  for (const key of Object.getOwnPropertyNames(Object.getPrototypeOf(site))) {
+    const v = (site as any)[key];
+    if (key !== 'constructor' && typeof v === 'function') stand[key] = (...a: unknown[]) => v.apply(site, a);
+  }
+  if (column !== undefined) stand.getColumnNumber = () => column;
+  stand.toString = () => text;
+  return stand as CallSite;
 }
 
 export function installStackColumns(o: StackColumnOptions): void {
@@ -41,21 +68,21 @@ export function installStackColumns(o: StackColumnOptions): void {
     const tail = `${file}:${line}:${col}`;
     const at = text.lastIndexOf(tail);
     const mappedText = at < 0 ? text : text.slice(0, at) + `${file}:${line}:${mapped}` + text.slice(at + tail.length);
-    const stand: any = {};
-    for (const key of Object.getOwnPropertyNames(Object.getPrototypeOf(site))) {
-      const v = (site as any)[key];
-      if (key !== 'constructor' && typeof v === 'function') stand[key] = (...a: unknown[]) => v.apply(site, a);
-    }
-    stand.getColumnNumber = () => mapped;
-    stand.toString = () => mappedText;
-    return stand as CallSite;
+    return withText(site, mappedText, mapped);
   };
 
   const prepareStackTrace = function (this: unknown, error: unknown, trace: CallSite[]): unknown {
     const frames: CallSite[] = [];
-    for (const site of trace) {
+    for (let i = 0; i < trace.length; i++) {
+      const site = trace[i]!;
       let f: CallSite | undefined;
-      try { f = adjust(site); } catch { f = site; }
+      try {
+        f = adjust(site);
+        // Called by one of our wrappers (a timer's, say): V8 would have named the user's function for the
+        // property the wrapper was called through (Timeout._onTimeout); say so, as it would have.
+        const caller = trace[i + 1];
+        if (f !== undefined && caller !== undefined && adjust(caller) === undefined) f = asMethod(f, caller.getMethodName());
+      } catch { f = site; }
       if (f !== undefined) frames.push(f);
     }
     if (base !== undefined) return base.call(this, error, frames);
