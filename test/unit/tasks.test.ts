@@ -8,6 +8,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import * as esbuild from 'esbuild';
 import type { TraceEvent, SpawnEvent } from '../../src/protocol/index.ts';
+import { transformSource } from '../../src/runtime/transform/transform.ts';
 
 const root = path.resolve(__dirname, '../..');
 const fixtures = path.join(root, 'test/fixtures/tasks');
@@ -145,4 +146,23 @@ test('await edges name the awaited task, not merely the latest child', () => {
   const group = ev.find((e) => e.type === 'group' && e.id === all.id);
   assert.ok(group?.type === 'group');
   assert.deepEqual(group.members, kids);
+});
+
+test('__loopscope.mapPosition maps a column of a transformed ES module back to the original', () => {
+  const file = path.join(fixtures, 'map-position.mjs');
+  const source = readFileSync(file, 'utf8');
+  const code = transformSource(source, { file, format: 'module' })!.code;
+  const line = 4;
+  const orig = source.split('\n')[line - 1]!;
+  const xformed = code.split('\n')[line - 1]!;
+  const probes = ['setTimeout', 'return 42'].map((w) => ({ t: xformed.indexOf(w) + 1, o: orig.indexOf(w) + 1 }));
+  assert.ok(probes.every((p) => p.t > p.o), 'the probes must have shifted');
+  const outFile = path.join(dir, 'map.json');
+  const r = spawnSync(process.execPath, ['--require', path.join(dir, 'harness.cjs'), file, ...probes.flatMap((p) => [String(line), String(p.t)])], {
+    encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '', LS_OUT: outFile, LS_RUNTIME_DIR: dir },
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const printed = JSON.parse(r.stdout) as { answer: number; out: { file: string; line: number; column: number }[] };
+  assert.equal(printed.answer, 42);
+  assert.deepEqual(printed.out, probes.map((p) => ({ file, line, column: p.o })));
 });
