@@ -26,7 +26,20 @@ let truncated = false;
 const errorKinds = {}; // e.g. {"status 408": 1, "ECONNRESET": 1}: what went wrong, so a changed result can be explained
 const countError = (kind) => { errors++; errorKinds[kind] = (errorKinds[kind] ?? 0) + 1; };
 
-/** Reads responses off one connection: status line, content-length, body; calls onResponse(status) per response. */
+/** Bytes a chunked body takes from `from` on (through its last "0\r\n\r\n"), or -1 when not all here yet. */
+function chunkedLength(buf, from) {
+  let at = from;
+  for (;;) {
+    const lineEnd = buf.indexOf('\r\n', at);
+    if (lineEnd < 0) return -1;
+    const size = parseInt(buf.toString('latin1', at, lineEnd), 16);
+    at = lineEnd + 2 + size + 2;
+    if (at > buf.length) return -1;
+    if (size === 0) return at - from;
+  }
+}
+
+/** Reads responses off one connection (content-length or chunked bodies); calls onResponse(status, head) per response. */
 function responseReader(onResponse) {
   let buf = Buffer.alloc(0);
   return (chunk) => {
@@ -36,11 +49,16 @@ function responseReader(onResponse) {
       if (headEnd < 0) return;
       const head = buf.toString('latin1', 0, headEnd);
       const m = /\r\ncontent-length:\s*(\d+)/i.exec(head);
-      const total = headEnd + 4 + (m ? Number(m[1]) : 0);
+      let bodyLength = m ? Number(m[1]) : 0;
+      if (!m && /\r\ntransfer-encoding:\s*chunked/i.test(head)) {
+        bodyLength = chunkedLength(buf, headEnd + 4);
+        if (bodyLength < 0) return;
+      }
+      const total = headEnd + 4 + bodyLength;
       if (buf.length < total) return;
       const status = Number(head.slice(9, 12));
       buf = buf.subarray(total);
-      onResponse(status);
+      onResponse(status, head);
     }
   };
 }
@@ -56,8 +74,8 @@ function connectionLoop() {
       sock.write(`GET /items/${n % 1000}?page=${n % 7} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n`);
     };
     sock.on('connect', send);
-    sock.on('data', responseReader((status) => {
-      if (status !== 200) countError(`status ${status}`);
+    sock.on('data', responseReader((status, head) => {
+      if (status !== 200) countError(`status ${status}: ${head.split('\r\n')[0].slice(0, 60)}`);
       completed++;
       if (completed === warmup) timedFrom = performance.now();
       else if (completed > warmup) timedCount++;

@@ -31,10 +31,13 @@ async function related(item, page) {
   return Promise.all(ids.map(lookup));
 }
 
+const notFound = []; // a few URLs that matched no route: never expected, so report them
+const failures = []; // likewise, the first handler errors
+
 async function handle(req, res) {
   const url = new URL(req.url, 'http://127.0.0.1');
   const match = /^\/items\/(\d+)$/.exec(url.pathname);
-  if (!match) { res.writeHead(404).end(); return; }
+  if (!match) { if (notFound.length < 3) notFound.push(String(req.url).slice(0, 100)); res.writeHead(404).end(); return; }
   const item = await lookup(Number(match[1]));
   const page = Number(url.searchParams.get('page') ?? 0);
   const [others] = await Promise.all([related(item, page), new Promise((r) => setImmediate(r))]);
@@ -44,7 +47,7 @@ async function handle(req, res) {
 }
 
 const server = http.createServer({ keepAliveTimeout: 10_000 }, (req, res) => {
-  handle(req, res).catch(() => { res.writeHead(500).end(); });
+  handle(req, res).catch((err) => { if (failures.length < 3) failures.push(String(err?.stack ?? err).slice(0, 300)); res.writeHead(500).end(); });
 });
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const { port } = server.address();
@@ -90,5 +93,6 @@ if (code !== 0 || !result) {
     serverCpuUsPerRequest: (cpu.user + cpu.system) / result.requests,
     serverMainCpuUsPerRequest: main0 === undefined ? undefined : ((main1 - main0) * 1000) / result.requests,
     check: result.requests - result.errors,
+    ...(notFound.length ? { notFound } : {}), ...(failures.length ? { failures } : {}),
   });
 }
