@@ -166,7 +166,10 @@ function summarise(workload, perMode) {
       median: med, secondary, ratio, target, met: target === undefined || !Number.isFinite(ratio) ? undefined : ratio <= target,
       okRuns: okRuns.length, runs: list.length, spreadPercent: spreadPercent(values), medianWallMs: median(list.map((r) => r.wallMs)),
       behaviourChanged: mismatched,
-      changedExample: changedRuns[0] && { baselineCheck: baseCheck, check: changedRuns[0].check, errorKinds: changedRuns[0].result.errorKinds },
+      changedExample: changedRuns[0] && {
+        baselineCheck: baseCheck, check: changedRuns[0].check, errorKinds: changedRuns[0].result.errorKinds,
+        notFound: changedRuns[0].result.notFound, failures: changedRuns[0].result.failures,
+      },
       summary: summaries.length ? medianFields(summaries) : undefined,
       wire: wires.length ? medianFields(wires) : undefined,
       values, raw: list,

@@ -63,7 +63,8 @@ export function formatReport(meta, results) {
       }
       if (m.behaviourChanged) {
         const ex = m.changedExample;
-        const detail = ex ? ` (check ${ex.check} vs ${ex.baselineCheck}${ex.errorKinds ? `, errors ${JSON.stringify(ex.errorKinds)}` : ''})` : '';
+        const extra = ['errorKinds', 'notFound', 'failures'].filter((k) => ex?.[k] && Object.keys(ex[k]).length).map((k) => `, ${k} ${JSON.stringify(ex[k])}`).join('');
+        const detail = ex ? ` (check ${ex.check} vs ${ex.baselineCheck}${extra})` : '';
         misses.push(`OUTPUT CHANGED: (${w.key}) ${w.workload} ${mode}: ${m.behaviourChanged} run(s) computed a different result than the baseline${detail}`);
       }
     }
