@@ -146,6 +146,9 @@ test('await edges name the awaited task, not merely the latest child', () => {
   const group = ev.find((e) => e.type === 'group' && e.id === all.id);
   assert.ok(group?.type === 'group');
   assert.deepEqual(group.members, kids);
+  // `child(); await new Promise(…)`: the new promise is not the child's, so no await on the child.
+  const loop = byName(ev, 'loop');
+  assert.deepEqual(ev.filter((e) => e.type === 'await' && e.id === loop.id), []);
 });
 
 test('__loopscope.mapPosition maps a column of a transformed ES module back to the original', () => {

@@ -118,6 +118,7 @@ export function createTaskCore(o: CoreOptions) {
   const cancel = (t: Task, code: number): void => {
     if (t.settled) return;
     t.settled = true;
+    t.err = true; // a combinator sees a cancelled member as rejected
     if (!t.tracked) return;
     live--;
     rec.push(OP_CANCEL, t.id, code, 0, 0, 0, ms(precise()));
@@ -168,8 +169,12 @@ export function createTaskCore(o: CoreOptions) {
     return t;
   };
 
-  /** Before `await x`: the slice ends; returns x unchanged. */
-  const w = (t: Task, x: unknown): unknown => {
+  /**
+   * Before `await x`: the slice ends; returns x unchanged. `how` (from the transform): undefined when x is
+   * a call's result (the child that just returned), 1 a variable (that child, or one kept from an earlier
+   * slice), 0 anything else (only a promise we named).
+   */
+  const w = (t: Task, x: unknown, how?: number): unknown => {
     const ts = now();
     slotTable = null;
     if (t.tracked && enabled) {
@@ -180,9 +185,9 @@ export function createTaskCore(o: CoreOptions) {
         // A promise we made or named (combinator, timer, I/O); else the child that just returned in this
         // slice is what `await child()` awaits.
         on = tagged.get(x);
-        if (on === undefined && x instanceof Promise) {
+        if (on === undefined && how !== 0 && x instanceof Promise) {
           if (jrLen > t.mark && jr[jrLen - 1]!.parentId === t.id) on = jr[--jrLen];
-          else if (t.kids !== null && t.kids.length > 0) on = t.kids.shift();
+          else if (how === 1 && t.kids !== null && t.kids.length > 0) on = t.kids.shift();
         }
       }
       if (jrLen > t.mark) keepKids(t);

@@ -93,9 +93,13 @@ function transformUnsafe(source: string, opts: TransformOptions): TransformResul
       }
       case 'AwaitExpression':
         if (scope.task) {
+          // What the awaited expression is decides which task it may be: a call's result is the child
+          // that just returned; a variable may hold one returned earlier; anything else is neither.
+          const arg = node.argument as Node;
+          const how = arg.type === 'CallExpression' ? '' : arg.type === 'Identifier' || arg.type === 'MemberExpression' ? ',1' : ',0';
           open(node.start, `${G}.r(${scope.task},`);
-          open(node.argument.start, `${G}.w(${scope.task},`);
-          close(node.end, '))');
+          open(arg.start, `${G}.w(${scope.task},`);
+          close(node.end, `${how}))`);
         }
         break;
       case 'ForOfStatement':
