@@ -36,6 +36,9 @@ export async function walkthrough(page, _workspace, root, log) {
   fs.mkdirSync(shots, { recursive: true });
   const shot = async (name) => { await page.screenshot({ path: path.join(shots, `vscode-${name}.png`) }); log(`walkthrough: docs/screenshots/vscode-${name}.png`); };
 
+  // More room for the view: close the (empty) secondary side bar if this build shows one.
+  if (await page.locator('.part.auxiliarybar').isVisible().catch(() => false)) await page.keyboard.press('Control+Alt+B');
+
   // Open the demo program from the Explorer.
   const row = page.locator('.explorer-folders-view .monaco-list-row[aria-label^="live-demo.js"]');
   await row.waitFor({ timeout: 60_000 });

@@ -49,9 +49,13 @@ export function registerRunTests(): void {
       const run = api.currentRun()!;
       assert.match(api.statusBarText(), new RegExp(`Loopscope: exited 0 · ${run.tasks} tasks?, ${run.blocks.length} blocks?$`));
       needsBridge(this);
-      const texts = await waitFor('the Loopscope status-bar item', async () =>
-        (await domTexts('.statusbar-item')).find((t) => /Loopscope: .* tasks?, /.test(t))); // not the debug launcher's item
-      assert.match(texts, new RegExp(`Loopscope: exited 0 · ${run.tasks} tasks?, ${run.blocks.length} blocks?`));
+      // The item reaches the browser asynchronously (extension host → workbench): wait for what the user will see.
+      const expected = new RegExp(`Loopscope: exited 0 · ${run.tasks} tasks?, ${run.blocks.length} blocks?`);
+      let seen: string[] = [];
+      await waitFor('the Loopscope status-bar item to show the ended run', async () => {
+        seen = (await domTexts('.statusbar-item')).filter((t) => /Loopscope: .* tasks?, /.test(t)); // not the debug launcher's item
+        return seen.some((t) => expected.test(t));
+      }, 15_000).catch((err: Error) => { throw new Error(`${err.message}; status bar shows ${JSON.stringify(seen)}`); });
     });
 
     it('shows the run in the Loopscope view (webview)', async function () {
