@@ -43,6 +43,8 @@ export class App {
   private saveTimer = 0;
   /** Time the current frame spent applying events. */
   private applyMs = 0;
+  private timelineUrgent = true;
+  private timelineAt = 0;
   private detailsKey = '';
   private blocksKey = '';
   private treeKey = '';
@@ -78,7 +80,7 @@ export class App {
       open: (id) => { const t = this.store.task(id); if (t?.site) this.openLocation(t.site); },
       selectedId: () => this.ui.selectedTask,
     });
-    this.tree.list.onScroll = () => this.sched.request('timeline');
+    this.tree.list.onScroll = () => { this.timelineUrgent = true; this.sched.request('timeline'); };
     this.timeline = new TimelineView(this.layout.timelineHost, {
       rows: () => this.tree.rows,
       rowHeight: ROW_HEIGHT,
@@ -126,12 +128,12 @@ export class App {
     };
     this.sched.register('rows', () => this.renderRows());
     this.sched.register('tree', () => this.renderTree());
-    this.sched.register('timeline', () => this.timeline.render());
+    this.sched.register('timeline', () => this.renderTimeline());
     this.sched.register('blocks', () => this.renderBlocks());
     this.sched.register('details', () => this.renderDetails());
     this.sched.register('chrome', () => this.renderChrome());
     new ResizeObserver(() => { this.layoutVersion++; this.timeline.resize(); this.sched.request(); }).observe(this.layout.timelineHost);
-    watchTheme(() => { this.palette = readPalette(); this.sched.request('timeline'); });
+    watchTheme(() => { this.palette = readPalette(); this.timelineUrgent = true; this.sched.request('timeline'); });
     const saved = loadUiState(bridge.getState());
     if (saved) { this.ui = saved.state; this.savedRunId = saved.runId; }
     bridge.onMessage((d) => this.onMessage(d));
@@ -239,7 +241,9 @@ export class App {
 
   // ---- change propagation ---------------------------------------------------------------------------------
 
+  /** Something the person did changed the picture: the timeline redraws in the next frame whatever the rate cap. */
   private changed(): void {
+    this.timelineUrgent = true;
     this.scheduleSave();
     this.sched.request('tree'); this.sched.request('timeline'); this.sched.request('blocks'); this.sched.request('details'); this.sched.request('chrome');
   }
@@ -249,8 +253,20 @@ export class App {
   private dataChanged(): void {
     if (this.isLive() && this.ui.follow) this.ui.window = atLiveEdge(this.ui.window, this.span()[1]);
     this.rowBuilder.noteData(this.store);
+    const urgent = this.timelineUrgent;
     this.sched.request('rows');
     this.changed();
+    this.timelineUrgent = urgent; // new data alone is not urgent
+  }
+
+  private renderTimeline(): void {
+    // A live flood redraws the canvas at most 30 times a second (painting it is most of a frame's cost
+    // without a GPU); zooming, panning, scrolling and selecting redraw at once.
+    const now = performance.now();
+    if (!this.timelineUrgent && this.isLive() && now - this.timelineAt < 30) { this.sched.request('timeline'); return; }
+    this.timelineUrgent = false;
+    this.timelineAt = now;
+    this.timeline.render();
   }
 
   private isLive(): boolean { return this.store.live && !this.store.ended; }

@@ -57,13 +57,16 @@ describe('in VS Code', () => {
     assert.equal(open.location.line, 42);
     assert.equal(await page.textContent('.location-out'), '', 'the editor opens it; no text fallback');
     assert.deepEqual(problemsOf(page), []);
+    await page.close();
   });
 
   it('restores selection and folds from the saved state when the panel is revived', async () => {
     const first = await openInFakeVsCode(undefined);
     await host(first, { type: 'snapshot', runId: 'r1', title: 'server.js', live: false, events: dashboardTrace() });
     await first.locator('[role=treeitem]', { has: first.locator('.name', { hasText: /^withTimeout$/ }) }).locator('.twistie').click();
-    await first.locator('[role=treeitem]', { has: first.locator('.name', { hasText: /^heartbeat$/ }) }).click();
+    await settle(first);
+    const hb = first.locator('[role=treeitem]', { has: first.locator('.name', { hasText: /^heartbeat$/ }) });
+    await hb.click();
     await first.waitForFunction(() => { const s = (window as unknown as { state?: { selectedTask?: number } }).state; return s?.selectedTask === 21; });
     const saved = await first.evaluate(() => (window as unknown as { state: unknown }).state);
     await first.close();

@@ -61,14 +61,16 @@ function drawLoopLane(d: DrawInput): void {
   const last = runs.lowerBound(w1);
   ctx.fillStyle = p.loopRun;
   if (last - first > width * 4) {
-    // Dense: one column per pixel, its height = how busy the loop was in that pixel's time span.
+    // Dense: one column per pixel, its height = how busy the loop was in that pixel's time span; one path, one fill.
+    ctx.beginPath();
     for (let px = 0; px < width; px++) {
       const a = w0 + px * msPerPx;
       const busy = runs.busy(a, a + msPerPx) / msPerPx;
       if (busy <= 0) continue;
       const bh = Math.max(1, Math.min(1, busy) * h);
-      ctx.fillRect(px, top + 1 + h - bh, 1, bh);
+      ctx.rect(px, top + 1 + h - bh, 1, bh);
     }
+    ctx.fill();
   } else {
     let runX0 = -1, runX1 = -2;
     for (let i = first; i < last; i++) {
