@@ -1,15 +1,15 @@
 // The program runs in its own process group (so stop() can end its whole tree), which means terminal
-// signals reach only us: pass them on to the program's group, as a shell would. A second Ctrl+C ends
+// signals reach only us: pass them on to the program's group, as a shell would. A second Ctrl+C kills
 // the whole tree at once. Ctrl+Z stops the program with us and `fg` resumes both (SIGSTOP, because the
 // kernel drops SIGTSTP sent to a group with no parent in its session).
-import { signalTree, type RunSession } from '../launcher/index.ts';
+import { killTree, signalTree, type RunSession } from '../launcher/index.ts';
 
 const FORWARDED: NodeJS.Signals[] = process.platform === 'win32' ? ['SIGINT', 'SIGBREAK'] : ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
 
 export function forwardSignals(session: RunSession): { dispose(): void } {
   let interrupts = 0;
   const forward = (sig: NodeJS.Signals): void => {
-    if (sig === 'SIGINT' && ++interrupts > 1) { void session.stop(); return; }
+    if (sig === 'SIGINT' && ++interrupts > 1) { void killTree(session.child); return; } // the impatient second Ctrl+C
     // On Windows the console already delivered Ctrl+C to the program; we only must not die of it.
     if (process.platform !== 'win32') signalTree(session.child, sig);
   };

@@ -184,3 +184,16 @@ test('Ctrl+Z (SIGTSTP to loopscope) stops the program too, and SIGCONT resumes b
   assert.notEqual(seen[2], 'T', 'the program runs again');
   assert.equal(r.code, 0);
 });
+
+test('a second Ctrl+C ends a program that ignores the first', { skip: process.platform === 'win32' }, async () => {
+  let sent = 0;
+  const r = await cli(['run', fixture('ignore-sigint.js')], {
+    onStdout: (text, child) => {
+      if (sent === 0 && text.includes('ready')) { sent = 1; child.kill('SIGINT'); }
+      if (sent === 1 && text.includes('caught')) { sent = 2; child.kill('SIGINT'); }
+    },
+  });
+  assert.equal(r.stdout, 'ready\ncaught\n');
+  assert.equal(r.code, 137);
+  assert.match(r.stderr, /killed by SIGKILL \(exit code 137\)/);
+});
