@@ -61,13 +61,24 @@ function main(): void {
     probe,
     filter: { ownFiles: ownFiles() },
     emit: (event) => writer.control({ type: 'event', event }),
-    sampler: process.env.LOOPSCOPE_SAMPLER === 'late' ? 'late' : 'always',
+    sampler: samplerPolicy(data.config.mode),
     hrOffsetMs: Number(process.hrtime.bigint()) / 1e6 - now(),
   });
   watchdog.start();
   finishing = () => watchdog.finish().catch(() => undefined);
   closeProbe = () => probe?.close();
   void dropTimer;
+}
+
+/**
+ * Tree mode already pays for task tracking, so the sampler runs from the start there; blocking-only
+ * mode is meant to cost ≤1.1x, so it starts the sampler at the first late heartbeat. Override with
+ * LOOPSCOPE_SAMPLER=always|late in the program's environment.
+ */
+function samplerPolicy(mode: string): 'always' | 'late' {
+  const env = process.env.LOOPSCOPE_SAMPLER;
+  if (env === 'always' || env === 'late') return env;
+  return mode === 'tree' ? 'always' : 'late';
 }
 
 try { main(); } catch { /* the run goes without the watchdog; the user's program is unaffected */ }

@@ -13,14 +13,18 @@ interface Case {
   file: string;
   /** Where the column must point: the start of this text on the marked line (omit when the column is not meaningful). */
   columnAt?: string;
+  /** Capture mode; 'blocking' unless said. */
+  mode?: 'tree' | 'blocking';
 }
 
 const CASES: Case[] = [
   { file: 'busy-loop.js', columnAt: 'while' },
   { file: 'read-file-sync.js', columnAt: 'readFileSync' },
   { file: 'pbkdf2-sync.js', columnAt: 'pbkdf2Sync' },
-  // JSON.parse cannot be interrupted: only the sampler sees it, and it knows lines, not columns.
-  { file: 'json-parse.js' },
+  // JSON.parse cannot be interrupted: only the sampler sees it, and it knows lines, not columns. The
+  // sampler runs from the start in tree mode; in blocking mode it starts at the first late heartbeat
+  // (cost), so a first block of this kind is placed at the statement after it (test below).
+  { file: 'json-parse.js', mode: 'tree' },
   { file: 'regex.js', columnAt: 'test' },
   { file: 'gzip-sync.js', columnAt: 'gzipSync' },
   { file: 'exec-sync.js', columnAt: 'execSync' },
@@ -39,10 +43,10 @@ function markedLine(file: string): { line: number; text: string } {
 const blocks = (events: TraceEvent[]): BlockEvent[] => events.filter((e): e is BlockEvent => e.type === 'block');
 
 for (const c of CASES) {
-  test(`blocking: ${c.file} is reported at its exact line, live then final`, async () => {
+  test(`blocking: ${c.file} is reported at its exact line, live then final (${c.mode ?? 'blocking'} mode)`, async () => {
     const file = fixture('blocking', c.file);
     const want = markedLine(file);
-    const r = await runWithAgent(file, { config: { mode: 'blocking', thresholdMs: THRESHOLD_MS } });
+    const r = await runWithAgent(file, { config: { mode: c.mode ?? 'blocking', thresholdMs: THRESHOLD_MS } });
     const plain = runPlain(file);
     assert.equal(r.code, plain.code, `exit code unchanged (stderr: ${r.stderr})`);
     assert.equal(r.stdout, plain.stdout, 'output unchanged');
@@ -70,3 +74,16 @@ for (const c of CASES) {
     assert.equal(exit.type === 'exit' && exit.reason, 'exit');
   });
 }
+
+test('blocking mode: a first uninterruptible block (JSON.parse) is still reported, inside the right function', async () => {
+  const file = fixture('blocking', 'json-parse.js');
+  const want = markedLine(file);
+  const r = await runWithAgent(file, { config: { mode: 'blocking', thresholdMs: THRESHOLD_MS } });
+  assert.equal(r.code, 0, r.stderr);
+  const fin = blocks(r.events).find((b) => b.final && b.location?.function === 'parse');
+  assert.ok(fin, `a final block in parse(); got ${JSON.stringify(blocks(r.events).map((b) => b.location))}`);
+  // The marked line when the sampler was already running (an earlier late beat started it), else the
+  // statement right after the parse, where the stack snapshot landed.
+  assert.ok(fin.location!.file === file && [want.line, want.line + 1].includes(fin.location!.line), `line ${fin.location!.line}`);
+  assert.ok(fin.durationMs >= THRESHOLD_MS);
+});

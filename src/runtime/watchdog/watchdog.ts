@@ -19,17 +19,21 @@ export const POLL_MS = 5;
 const LIVE_WAIT_MS = 100;
 /** How long the final report waits for evidence from a main thread that just came back. */
 const FINAL_WAIT_MS = 1000;
-/** Sampling interval while a block is suspected ('late' policy) or all the time ('always'). */
-const LATE_SAMPLE_US = 1000;
-const ALWAYS_SAMPLE_US = 10_000;
-/** With the sampler always on, its profile is restarted this often so it stays small and recent. */
-const ROTATE_MS = 2000;
+/** Sampling interval: a block (≥ the threshold) gets several samples; fewer would cost less but miss short ones. */
+const SAMPLE_US = 10_000;
+/**
+ * With the sampler always on, its profile is restarted this often (when no block is going on) so it
+ * stays small. Not more often: every Profiler.start costs the main thread 6-45 ms (V8 logs all code).
+ */
+const ROTATE_MS = 60_000;
 const RECENT_PROFILES = 4;
 const LINE_CACHE_FILES = 32;
 /** At exit the main thread waits for us (bounded): the evidence must come fast or not at all. */
 const EXIT_WAIT_MS = 250;
 /** How long a report waits for the main thread to map transformed columns back. */
 const MAP_WAIT_MS = 80;
+/** A stack snapshot answered within this long was taken while the blocking code ran (interruptible). */
+const PROMPT_SNAPSHOT_MS = 20;
 
 export interface WatchdogOptions {
   thresholdMs: number;
@@ -44,7 +48,10 @@ export interface WatchdogOptions {
   /**
    * 'always': the sampler runs from the start, so it also sees blocks the inspector cannot interrupt
    * (JSON.parse of a huge string): a profiler command sent once the block began would only be served
-   * after it. 'late': the sampler starts when the heartbeat is late (cheaper; misses those).
+   * after it. Its start costs the main thread ~40 ms once (V8 logs all compiled code).
+   * 'late': the sampler starts the first time the heartbeat is late (a program that never blocks
+   * never pays for it) and then keeps running; the first block, if uninterruptible, is located by the
+   * stack snapshot alone (the statement after the call).
    */
   sampler: 'always' | 'late';
   /** CLOCK_MONOTONIC (ms, the profiler's clock) minus the main thread's performance.now(). */
@@ -56,7 +63,7 @@ interface Evidence {
   since: number;
   taskId: number;
   beat: number;
-  pause: Promise<{ frames: CallFrame[]; inBlock: boolean } | undefined>;
+  pause: Promise<{ frames: CallFrame[]; inBlock: boolean; waitedMs: number } | undefined>;
   /** Settles once the live report went out: the final one always follows it. */
   live: Promise<void>;
 }
@@ -78,13 +85,7 @@ export class Watchdog {
 
   start(): void {
     this.timer = setInterval(() => this.tick(), POLL_MS);
-    if (this.o.sampler === 'always') {
-      this.startSampler();
-      this.rotateTimer = setInterval(() => {
-        if (this.current || this.armed) return;
-        void this.restartSampler();
-      }, ROTATE_MS);
-    }
+    if (this.o.sampler === 'always') this.startSampler();
   }
 
   stop(): void {
@@ -115,8 +116,8 @@ export class Watchdog {
     } catch { return; }
     if (r.kind !== 'none' && r.kind !== 'ongoing') debugLog(`reading ${JSON.stringify(r)}`);
     switch (r.kind) {
-      case 'arm': this.armed = true; if (this.o.sampler === 'late') this.startSampler(); break;
-      case 'disarm': this.armed = false; if (this.o.sampler === 'late') void this.stopSampler(); break;
+      case 'arm': this.armed = true; this.startSampler(); break;
+      case 'disarm': this.armed = false; break;
       case 'start': this.onStart(r.id, r.since, r.durationMs); break;
       case 'end': void this.onEnd(r.id, r.since, r.durationMs); break;
       default: break;
@@ -126,9 +127,14 @@ export class Watchdog {
   private startSampler(): void {
     const probe = this.o.probe;
     if (!probe || this.sampler) return;
-    const first = this.o.sampler === 'always';
-    this.samplerStarting = first;
-    this.sampler = probe.startSampler(first ? ALWAYS_SAMPLE_US : LATE_SAMPLE_US)
+    // At boot ('always') the start is ours alone; later ('late') it happens inside a suspected block.
+    const boot = this.o.sampler === 'always';
+    this.samplerStarting = boot;
+    this.rotateTimer = setInterval(() => {
+      if (this.current || this.armed) return;
+      void this.restartSampler();
+    }, ROTATE_MS);
+    this.sampler = probe.startSampler(SAMPLE_US)
       .then(() => debugLog('sampler started'), () => undefined)
       .finally(() => {
         if (!this.samplerStarting) return;
@@ -158,29 +164,25 @@ export class Watchdog {
     return probe.restartSampler().then((p) => { debugLog('restarted'); return this.keep(p); }, () => undefined);
   }
 
-  private async stopSampler(): Promise<Profile | undefined> {
-    const probe = this.o.probe;
-    if (!probe || !this.sampler) return undefined;
-    await this.sampler;
-    this.sampler = undefined;
-    return probe.stopSampler().then((p) => this.keep(p), () => undefined);
-  }
-
   private onStart(id: number, since: number, durationMs: number): void {
     const s = this.o.shared;
     this.startSampler();
     const beat = s[SHARED_HEARTBEAT]!;
     const probe = this.o.probe;
+    const asked = this.o.now();
     const pause = probe
       ? probe.stackNow().then((frames) => {
         debugLog(`stack, in block: ${s[SHARED_HEARTBEAT] === beat}`);
-        return { frames, inBlock: s[SHARED_HEARTBEAT] === beat };
+        return { frames, inBlock: s[SHARED_HEARTBEAT] === beat, waitedMs: this.o.now() - asked };
       }, () => undefined)
       : Promise.resolve(undefined);
-    // Also collect the samples so far, in the same interrupt: if the block turns out to be the
-    // program's last act, the main thread will not answer again (it does not serve the inspector in
-    // its 'exit' handlers), and these are the samples that can still name an uninterruptible call.
-    if (this.o.sampler === 'always') void this.restartSampler();
+    // No snapshot yet after a moment: the main thread is inside an uninterruptible call (JSON.parse,
+    // a native call). Queue a sampler restart behind the snapshot now: both are served the moment the
+    // call returns, which may be the program's last act (the main thread does not serve the inspector
+    // in its 'exit' handlers), and those samples are what can name an uninterruptible builtin's line.
+    let answered = false;
+    void pause.then(() => { answered = true; });
+    setTimeout(() => { if (!answered && this.current === ev) void this.restartSampler(); }, PROMPT_SNAPSHOT_MS);
     // The live report: with the paused location when it comes quickly, without one otherwise
     // (the main thread is inside one native call and cannot be asked until it returns).
     const live = withTimeout(pause, LIVE_WAIT_MS).then((p) => {
@@ -195,15 +197,16 @@ export class Watchdog {
     this.armed = false;
     const ev = this.current;
     if (!ev || ev.id !== id) return;
-    // 'always': restart at once (no unsampled gap); 'late': the sampler was only for this block.
-    const sampling = this.o.sampler === 'always' ? this.restartSampler() : this.stopSampler();
-    const [p, profile] = await Promise.all([withTimeout(ev.pause, waitMs), withTimeout(sampling, waitMs)]);
+    const p = await withTimeout(ev.pause, waitMs);
+    // The samples cost a profiler restart (6-45 ms of the main thread): read them only when the
+    // snapshot may be wrong or cannot tell the cause (see needsSamples).
+    const profile = needsSamples(p) ? await withTimeout(this.restartSampler(), waitMs) : undefined;
     await ev.live;
     if (this.current === ev) this.current = undefined;
     const paused = p && p.inBlock ? this.pausedWitness(p.frames) : undefined;
     // Only the samples taken during the block count (the profiler's clock is CLOCK_MONOTONIC in µs).
     const span = { fromUs: (since + this.o.hrOffsetMs) * 1000, toUs: (since + durationMs + this.o.hrOffsetMs) * 1000 };
-    const covering = this.recent.filter((q) => q.endTime >= span.fromUs && q.startTime <= span.toUs);
+    const covering = profile ? this.recent.filter((q) => q.endTime >= span.fromUs && q.startTime <= span.toUs) : [];
     const sampled = covering.length > 0 ? sampledWitness(covering, this.o.filter, span) : undefined;
     const chosen = choose(paused, sampled, this.o.filter);
     debugLog(`end ${id}: profiles=${covering.length} samples=${profile?.samples?.length ?? 'none'} span=${JSON.stringify(span)} profile=[${profile?.startTime},${profile?.endTime}] paused=${JSON.stringify(paused?.location)} sampled=${JSON.stringify(sampled && { ...sampled, lineTicks: [...sampled.lineTicks], stack: sampled.stack.length })} chose ${chosen.from}`);
@@ -273,6 +276,19 @@ export class Watchdog {
     const m = /\S/.exec(text);
     return m ? m.index + 1 : 1;
   }
+}
+
+/**
+ * Whether a block needs the sampler's testimony. Not when the stack snapshot came at once while the
+ * block went on (the main thread was interruptible, so the snapshot is exactly where it spun) and its
+ * stack shows what called the blocking code (node's timers, events, module loading: one callback).
+ * Yes when the snapshot came late (an uninterruptible call such as JSON.parse: it landed after it),
+ * not at all, or shows code resumed straight from the microtask queue (a stall of many awaits looks
+ * like that; only the samples tell a stall from one long resumed slice).
+ */
+export function needsSamples(p: { frames: CallFrame[]; inBlock: boolean; waitedMs: number } | undefined): boolean {
+  if (!p || !p.inBlock || p.waitedMs > PROMPT_SNAPSHOT_MS) return true;
+  return !p.frames.some((f) => f.url.startsWith('node:'));
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
