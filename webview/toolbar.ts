@@ -39,7 +39,7 @@ export class Toolbar {
       b.addEventListener('click', on);
       return b;
     };
-    this.followBtn = button('⏸ Pause', 'Stop following the live edge', () => cb.follow(this.followBtn.getAttribute('aria-pressed') !== 'true'));
+    this.followBtn = button('❚❚ Pause', 'Stop following the live edge', () => cb.follow(this.followBtn.getAttribute('aria-pressed') !== 'true'));
     this.followBtn.classList.add('follow');
     const tools = el('span', 'tools');
     tools.append(button('−', 'Zoom out', () => cb.zoom(1 / 2)), button('+', 'Zoom in', () => cb.zoom(2)), button('⤢', 'Show the whole run', () => cb.zoom('fit')), this.followBtn);
@@ -52,7 +52,7 @@ export class Toolbar {
     if (document.activeElement !== this.searchBox && this.searchBox.value !== search) this.searchBox.value = search;
     this.followBtn.hidden = !live;
     this.followBtn.setAttribute('aria-pressed', String(follow));
-    this.followBtn.textContent = follow ? '⏸ Pause' : '▶ Follow live';
+    this.followBtn.textContent = follow ? '❚❚ Pause' : '▶ Follow live';
     this.followBtn.title = follow ? 'Stop following the live edge' : 'Follow the live edge';
   }
 }

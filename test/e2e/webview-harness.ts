@@ -56,7 +56,7 @@ export async function settle(page: Page): Promise<void> {
   await page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
 }
 
-export interface TreeRowInfo { name: string; level: number; expanded: string | null; selected: boolean; label: string; text: string; pos: string; of: string }
+export interface TreeRowInfo { name: string; level: number; expanded: string | null; selected: boolean; label: string; text: string; pos: string; of: string; group: boolean }
 
 /** The tree rows in the DOM, top to bottom, as a screen reader would list them. */
 export async function treeRows(page: Page): Promise<TreeRowInfo[]> {
@@ -73,6 +73,7 @@ export async function treeRows(page: Page): Promise<TreeRowInfo[]> {
       text: el.textContent ?? '',
       pos: `${el.getAttribute('aria-posinset')}`,
       of: `${el.getAttribute('aria-setsize')}`,
+      group: el.classList.contains('group'),
     })));
 }
 

@@ -106,7 +106,7 @@ describe('dashboard.js (recorded for these tests: every combinator, a library ca
   it('shows each combinator as a group node with its members under it', async () => {
     const rows = await treeRows(page);
     const names = rows.map((r) => r.name);
-    for (const g of ['Promise.all', 'Promise.allSettled', 'Promise.any', 'Promise.race']) assert.ok(names.includes(g), `${g} in ${names.join(', ')}`);
+    for (const g of ['Promise.all', 'Promise.allSettled', 'Promise.any', 'Promise.race']) assert.ok(rows.find((r) => r.name === g)?.group, `${g} as a group node in ${names.join(', ')}`);
     const all = rows.findIndex((r) => r.name === 'Promise.all');
     const members = rows.slice(all + 1).filter((r) => r.level === rows[all].level + 1).slice(0, 2).map((r) => r.name);
     assert.deepEqual(members, ['fetchUser', 'fetchPosts']);

@@ -98,7 +98,8 @@ export class TreeView {
     row.appendChild(glyph);
     const name = clip(t.name || '(anonymous)');
     row.appendChild(el('span', 'name', name));
-    if (group) row.appendChild(el('span', 'pill', kindNoun(t.kind)));
+    // The kind as a pill, unless the name already says it ("Promise.all").
+    if (group && t.name !== kindNoun(t.kind)) row.appendChild(el('span', 'pill', kindNoun(t.kind)));
     const st = el('span', `state state-${t.state}`, STATE_GLYPH[t.state]);
     st.title = t.state + (t.cancelReason ? ` (${t.cancelReason})` : '');
     row.appendChild(st);
