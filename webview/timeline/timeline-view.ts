@@ -9,7 +9,7 @@ import type { Block, TaskNode } from '../../src/model/types.ts';
 import { el, clip } from '../dom.ts';
 import { formatMs } from '../glyphs.ts';
 import type { Palette } from '../theme.ts';
-import { drawTimeline, AXIS_H, LOOP_H, LANES_TOP } from './draw.ts';
+import { drawTimeline, AXIS_H, LANES_TOP } from './draw.ts';
 import type { RunIndex } from './run-index.ts';
 
 /** Room at both ends so the first and last axis labels are not cut off. */
@@ -174,7 +174,13 @@ export class TimelineView {
   }
 
   private onKey(e: KeyboardEvent): void {
-    const pan = (frac: number) => { const [a, b] = this.x.domain(); const d = (b - a) * frac; this.src.setWindow([a + d, b + d]); };
+    const pan = (frac: number) => {
+      // Slide, never shrink, at either end of the run.
+      const [a, b] = this.x.domain();
+      const [s, end] = this.base.domain();
+      const d = Math.max(s - a, Math.min(end - b, (b - a) * frac));
+      this.src.setWindow([a + d, b + d]);
+    };
     switch (e.key) {
       case '+': case '=': this.zoomBy(1.5); break;
       case '-': this.zoomBy(1 / 1.5); break;
@@ -226,6 +232,4 @@ export class TimelineView {
     this.readout.textContent = parts.join(' · ');
     this.readout.style.transform = `translate(${Math.min(px + 8, this.width - this.readout.offsetWidth - 4)}px, ${AXIS_H + 2}px)`;
   }
-
-  get laneHeight(): number { return LOOP_H; }
 }
