@@ -44,6 +44,18 @@ for (const scheme of ['light', 'dark'] as const) {
   });
 }
 
+describe('high contrast', () => {
+  it('takes the high-contrast colours when the host says so', async () => {
+    const page = await pages.open(dashboardTrace(), { colorScheme: 'light' });
+    await page.evaluate(() => window.postMessage({ type: 'hello', version: 1, theme: 'high-contrast' }, '*'));
+    await page.waitForTimeout(50);
+    await settle(page);
+    const raw = await page.evaluate(() => ({ bg: getComputedStyle(document.body).backgroundColor, border: getComputedStyle(document.querySelector('.splitter')!).backgroundColor }));
+    assert.equal(raw.bg, 'rgb(0, 0, 0)');
+    assert.equal(raw.border, 'rgb(111, 195, 223)', 'contrast borders');
+  });
+});
+
 describe('theme change', () => {
   it('re-reads the colours when VS Code switches the theme', async () => {
     const page = await pages.open(dashboardTrace(), { colorScheme: 'light' });

@@ -159,6 +159,20 @@ describe('blocking and timeline', () => {
     assert.match(await page.textContent('.location-out') ?? '', /posts\.js:42/);
   });
 
+  it('the blocking list is driven by the keyboard', async () => {
+    await page.focus('.blocks [role=listbox]');
+    await page.keyboard.press('End');
+    await settle(page);
+    assert.deepEqual((await blockRows(page)).map((b) => b.selected), [false, true]);
+    assert.deepEqual((await treeRows(page)).filter((r) => r.selected).map((r) => r.name), ['flushLogs']);
+    await page.keyboard.press('ArrowUp');
+    await page.$eval('.location-out', (n) => { n.textContent = ''; }); // an earlier test showed the same place
+    await page.keyboard.press('Enter');
+    await settle(page);
+    assert.deepEqual((await blockRows(page)).map((b) => b.selected), [true, false]);
+    assert.match(await page.textContent('.location-out') ?? '', /posts\.js:42/);
+  });
+
   it('clicking a block on the timeline selects it in the list and its task in the tree', async () => {
     const g = await laneGeometry(page);
     const runs = (await colourRuns(page, g.loopMid, '--ls-block')).filter(([a, b]) => b - a > 3);
