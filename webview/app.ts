@@ -83,6 +83,7 @@ export class App {
     this.tree.list.onScroll = () => { this.timelineUrgent = true; this.sched.request('timeline'); };
     this.timeline = new TimelineView(this.layout.timelineHost, {
       rows: () => this.tree.rows,
+      rowOf: (id) => this.tree.indexOf(id),
       rowHeight: ROW_HEIGHT,
       scrollTop: () => this.tree.list.scrollTop,
       setScrollTop: (v) => { this.tree.list.scrollTop = v; },

@@ -194,6 +194,14 @@ describe('blocking and timeline', () => {
     await settle(page);
     assert.deepEqual((await treeRows(page)).filter((r) => r.selected).map((r) => r.name), ['withTimeout']);
     assert.equal((await details(page)).Name, 'withTimeout');
+    // loadDashboard awaited its Promise.all: the details link to it.
+    const ld = rows.findIndex((r) => r.name === 'loadDashboard');
+    await page.mouse.click(box.x + 30, box.y + g.lanesTop + ld * g.rowHeight + g.rowHeight / 2);
+    await settle(page);
+    assert.equal((await details(page)).Awaited, 'Promise.all');
+    await page.locator('.details .task-links .link', { hasText: 'Promise.all' }).last().click();
+    await settle(page);
+    assert.equal((await details(page)).Name, 'Promise.all');
   });
 
   it('zooms with Ctrl+wheel and the axis follows', async () => {

@@ -47,7 +47,7 @@ export class DetailsView {
     row('Spawned', task.site ? this.link(task.site) : 'from code that is not instrumented');
     const at = (ts: number) => formatMs(Math.max(0, ts - this.cb.origin()));
     row('Lifetime', `${at(task.spawnTs)} → ${task.endTs !== undefined ? at(task.endTs) + ` (${formatMs(task.endTs - task.spawnTs)})` : 'still pending'}`);
-    row('Runs', `${task.runs} run${task.runs === 1 ? '' : 's'}, ${formatMs(task.runMs)} on the event loop`);
+    row('Runs', `${task.runs} run${task.runs === 1 ? '' : 's'}, ${formatMs(task.runMs)} on the event loop${task.slicesOmitted ? ` (the timeline draws the first ${task.slices.length})` : ''}`);
     row('Awaits', String(task.awaits));
     const chain = model.ancestors(task.id).slice(1).reverse();
     row('Parents', chain.length ? this.taskLinks(chain, ' › ') : '(root)');

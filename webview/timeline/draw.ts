@@ -28,6 +28,8 @@ export interface DrawInput {
   liveEnd: number;
   selectedTask: number | undefined;
   selectedBlock: number | undefined;
+  /** Row index of a task, if the tree shows it. */
+  rowOf: (id: number) => number | undefined;
 }
 
 /** Draw time of the last frame, for the benchmark. */
@@ -41,6 +43,7 @@ export function drawTimeline(d: DrawInput): void {
   ctx.font = d.palette.font;
   ctx.textBaseline = 'middle';
   drawLanes(d);
+  drawAwaits(d);
   drawLoopLane(d);
   ctx.fillStyle = p.grid;
   ctx.fillRect(0, LANES_TOP - 1, width, 1);
@@ -147,6 +150,37 @@ function drawLanes(d: DrawInput): void {
       if (lx + tw < width) { ctx.fillStyle = p.selectionFg; ctx.fillText(label, lx, y + rh / 2); }
     }
   }
+}
+
+/**
+ * What the selected task awaited: a dashed line from where each awaited task settled (on its own lane) to
+ * the selected lane, i.e. the moment the wait could end. Only for lanes in view.
+ */
+function drawAwaits(d: DrawInput): void {
+  if (d.selectedTask === undefined) return;
+  const t = d.task(d.selectedTask);
+  const from = d.rowOf(d.selectedTask);
+  if (!t || from === undefined || t.awaited.length === 0) return;
+  const { ctx, x, rowHeight: rh } = d;
+  const yOf = (i: number) => LANES_TOP + i * rh - d.scrollTop + rh / 2;
+  ctx.save();
+  ctx.strokeStyle = d.palette.focus;
+  ctx.fillStyle = d.palette.focus;
+  ctx.lineWidth = 1;
+  ctx.setLineDash([3, 3]);
+  for (const id of t.awaited.slice(0, 200)) {
+    const other = d.task(id);
+    const at = other ? d.rowOf(id) : undefined;
+    if (!other || at === undefined) continue;
+    const px = x(other.endTs ?? d.liveEnd);
+    if (px < 0 || px > d.width) continue;
+    const y0 = yOf(at), y1 = yOf(from);
+    if (Math.max(y0, y1) < LANES_TOP || Math.min(y0, y1) > d.height) continue;
+    ctx.beginPath(); ctx.moveTo(px, y0); ctx.lineTo(px, y1); ctx.stroke();
+    const dir = y1 > y0 ? 1 : -1;
+    ctx.beginPath(); ctx.moveTo(px, y1); ctx.lineTo(px - 3, y1 - 5 * dir); ctx.lineTo(px + 3, y1 - 5 * dir); ctx.fill();
+  }
+  ctx.restore();
 }
 
 function drawSlices(d: DrawInput, t: TaskNode, y: number, h: number): void {

@@ -17,6 +17,7 @@ const PAD = 12;
 
 export interface TimelineSource {
   rows: () => readonly { id: number }[];
+  rowOf: (id: number) => number | undefined;
   rowHeight: number;
   scrollTop: () => number;
   setScrollTop: (v: number) => void;
@@ -119,7 +120,7 @@ export class TimelineView {
     drawTimeline({
       ctx: this.ctx, width: this.width, height: this.height, x: this.x, palette: p, rowHeight: this.src.rowHeight,
       scrollTop: this.src.scrollTop(), rows: this.src.rows(), task: this.src.task, runs: this.src.runs(), blocks: this.src.blocks(),
-      liveEnd: this.src.liveEnd(), selectedTask: this.src.selectedTask(), selectedBlock: this.src.selectedBlock(),
+      liveEnd: this.src.liveEnd(), selectedTask: this.src.selectedTask(), selectedBlock: this.src.selectedBlock(), rowOf: this.src.rowOf,
     });
     // The axis counts from the start of the run, with round ticks in those terms.
     const rel = scaleLinear().domain([win[0] - s, win[1] - s]).range(this.x.range());
