@@ -173,11 +173,12 @@ async function startBridge(tmp) {
       for (const f of frames) out.push(...await f.$$eval(selector, (els) => els.map((e) => e.innerText ?? e.textContent ?? '')).catch(() => []));
       return out;
     },
-    async click({ selector, frame, double }) {
+    async click({ selector, frame, double, right, hasText }) {
       const target = frame === 'webview' ? webviewFrames(page)[0] : page.mainFrame();
       if (!target) throw new Error('the Loopscope webview is not open');
-      const el = target.locator(selector).first();
-      await (double ? el.dblclick({ timeout: 10_000 }) : el.click({ timeout: 10_000 }));
+      const el = target.locator(selector, hasText ? { hasText } : undefined).first();
+      if (double) await el.dblclick({ timeout: 10_000 });
+      else await el.click({ timeout: 10_000, button: right ? 'right' : 'left' });
       return null;
     },
     async frames() { return page.frames().map((f) => ({ name: f.name(), url: f.url() })); },

@@ -93,6 +93,12 @@ export function click(selector: string, frame: 'workbench' | 'webview' = 'workbe
   return bridge<void>('click', { selector, frame, double });
 }
 
+/** Right-clicks `selector` in the workbench, then picks the context-menu entry labelled `item`. */
+export async function contextMenu(selector: string, item: string): Promise<void> {
+  await bridge<void>('click', { selector, right: true });
+  await bridge<void>('click', { selector: '.context-view .monaco-menu .action-item', hasText: item });
+}
+
 /** A screenshot for docs/screenshots/vscode-<name>.png, or (debug) one kept with the session's logs. */
 export function screenshot(name: string, debug = false): Promise<void> {
   return bridge<void>('screenshot', { name, debug });

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import {
-  click, domTexts, endedRun, frames, notifications, runToEnd, fixture, isAlive, loopscope, loopscopeDiagnostics, markerLine, needsBridge, screenshot, waitFor, workspaceDir,
+  click, contextMenu, domTexts, endedRun, frames, notifications, runToEnd, fixture, isAlive, loopscope, loopscopeDiagnostics, markerLine, needsBridge, screenshot, waitFor, workspaceDir,
 } from './harness.ts';
 
 export function registerRunTests(): void {
@@ -108,6 +108,29 @@ export function registerRunTests(): void {
       assert.equal(editor.selection.active.line + 1, blockLine);
     });
 
+  });
+
+  describe('Where Run Current File is offered', () => {
+    it('the Explorer context menu runs the clicked file', async function () {
+      needsBridge(this);
+      const api = await loopscope();
+      const next = api.nextRun();
+      await contextMenu('.explorer-folders-view .monaco-list-row[aria-label^="esm-block.mjs"]', 'Run Current File');
+      const started = await next;
+      assert.equal(started.program, fixture('esm-block.mjs'));
+      await endedRun(api, started.id);
+    });
+
+    it('the editor title button runs the file in the editor', async function () {
+      needsBridge(this);
+      const api = await loopscope();
+      await vscode.window.showTextDocument(vscode.Uri.file(fixture('blocking.js')));
+      const next = api.nextRun();
+      await click('.editor-actions .action-label[aria-label*="Run Current File"]');
+      const started = await next;
+      assert.equal(started.program, fixture('blocking.js'));
+      await endedRun(api, started.id);
+    });
   });
 
   describe('Loopscope view', () => {
