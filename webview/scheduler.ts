@@ -11,6 +11,9 @@ export class FrameScheduler {
 
   register(name: string, task: FrameTask): void { this.tasks.set(name, task); }
 
+  /** A frame is asked for (some view still has to draw, maybe after a rate cap): tests wait for this to clear. */
+  get busy(): boolean { return this.handle !== 0; }
+
   request(name?: string): void {
     if (name) this.dirty.add(name); else for (const n of this.tasks.keys()) this.dirty.add(n);
     if (this.handle === 0) this.handle = requestAnimationFrame((t) => this.frame(t));

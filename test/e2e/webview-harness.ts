@@ -46,12 +46,12 @@ export class ReportPages {
 
 export function problemsOf(page: Page): string[] { return (page as Page & { problems: string[] }).problems ?? []; }
 
-/** Waits until the view has applied every queued event and drawn (two animation frames). */
+/** Waits until the view has applied every queued event and drawn everything it put off (rate caps), plus two frames. */
 export async function settle(page: Page): Promise<void> {
   await page.waitForFunction(() => {
     // (before the app starts, window.loopscope is the <div id="loopscope">)
-    const app = (window as unknown as { loopscope?: { store?: { queued: number } } }).loopscope;
-    return app?.store !== undefined && app.store.queued === 0;
+    const app = (window as unknown as { loopscope?: { store?: { queued: number }; sched: { busy: boolean } } }).loopscope;
+    return app?.store !== undefined && app.store.queued === 0 && !app.sched.busy;
   });
   await page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
 }
