@@ -52,7 +52,10 @@ try {
 }
 const opt = parsed.values;
 if (opt.help) {
-  console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//')).map((l) => l.slice(3)).join('\n'));
+  // The help text is the comment block at the top of this file.
+  const lines = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1);
+  const header = lines.slice(0, lines.findIndex((l) => !l.startsWith('//')));
+  console.log(header.map((l) => l.slice(3)).join('\n'));
   process.exit(0);
 }
 
