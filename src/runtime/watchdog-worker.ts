@@ -7,7 +7,7 @@ import { workerData, parentPort } from 'node:worker_threads';
 import { SYNC_EXITING, SYNC_FLUSH_ACK, type ToWorker, type WatchdogData } from './watchdog/messages.ts';
 import { SocketWriter } from './watchdog/socket-writer.ts';
 import { MainThreadProbe } from './watchdog/inspector-probe.ts';
-import { Watchdog } from './watchdog/watchdog.ts';
+import { Watchdog, type SamplerPolicy } from './watchdog/watchdog.ts';
 import { ownFiles } from './watchdog/own-files.ts';
 import { debugLog } from './watchdog/debug-log.ts';
 
@@ -71,14 +71,18 @@ function main(): void {
 }
 
 /**
- * Tree mode already pays for task tracking, so the sampler runs from the start there; blocking-only
- * mode is meant to cost ≤1.1x, so it starts the sampler at the first late heartbeat. Override with
- * LOOPSCOPE_SAMPLER=always|late in the program's environment.
+ * Tree mode already pays for task tracking, so the sampler runs from the start there. Blocking-only
+ * mode must cost ≤1.1x: measured on the await-heavy bench, starting the sampler at the first late
+ * heartbeat ('late') cost 1.3x of main-thread time (Profiler.start logs all code, ~40 ms, and the
+ * program was one long stall), stack snapshots alone ('never') 0.95-1.05x. So blocking mode takes
+ * snapshots only, and gives up the exact line of uninterruptible builtins (JSON.parse: the statement
+ * after it) and telling stalls from callbacks (all 'callback'). Override with
+ * LOOPSCOPE_SAMPLER=always|late|never in the program's environment.
  */
-function samplerPolicy(mode: string): 'always' | 'late' {
+function samplerPolicy(mode: string): SamplerPolicy {
   const env = process.env.LOOPSCOPE_SAMPLER;
-  if (env === 'always' || env === 'late') return env;
-  return mode === 'tree' ? 'always' : 'late';
+  if (env === 'always' || env === 'late' || env === 'never') return env;
+  return mode === 'tree' ? 'always' : 'never';
 }
 
 try { main(); } catch { /* the run goes without the watchdog; the user's program is unaffected */ }

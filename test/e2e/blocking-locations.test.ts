@@ -15,6 +15,8 @@ interface Case {
   columnAt?: string;
   /** Capture mode; 'blocking' unless said. */
   mode?: 'tree' | 'blocking';
+  /** The cause the final report must give (only the sampler, on in tree mode, tells them apart). */
+  cause?: 'callback' | 'stall';
 }
 
 const CASES: Case[] = [
@@ -22,15 +24,17 @@ const CASES: Case[] = [
   { file: 'read-file-sync.js', columnAt: 'readFileSync' },
   { file: 'pbkdf2-sync.js', columnAt: 'pbkdf2Sync' },
   // JSON.parse cannot be interrupted: only the sampler sees it, and it knows lines, not columns. The
-  // sampler runs from the start in tree mode; in blocking mode it starts at the first late heartbeat
-  // (cost), so a first block of this kind is placed at the statement after it (test below).
+  // sampler runs in tree mode; blocking mode (snapshots only, for cost) places it at the statement
+  // after it (test below).
   { file: 'json-parse.js', mode: 'tree' },
   { file: 'regex.js', columnAt: 'test' },
   { file: 'gzip-sync.js', columnAt: 'gzipSync' },
   { file: 'exec-sync.js', columnAt: 'execSync' },
   { file: 'loop-after-await.js', columnAt: 'while' },
-  // A stall: many short turns; the line is exact, the column is wherever the turns were caught.
-  { file: 'await-stall.js' },
+  // One long slice resumed from an await is a callback; 300 ms of short awaits is a stall. The line of
+  // a stall is the await loop; the column is wherever the turns were caught.
+  { file: 'loop-after-await.js', columnAt: 'while', mode: 'tree', cause: 'callback' },
+  { file: 'await-stall.js', mode: 'tree', cause: 'stall' },
 ];
 
 function markedLine(file: string): { line: number; text: string } {
@@ -58,6 +62,7 @@ for (const c of CASES) {
     const fin = finals[0]!;
     assert.ok(fin.durationMs >= THRESHOLD_MS, `duration ${fin.durationMs} ≥ threshold`);
     if (c.columnAt) assert.equal(fin.location!.column, want.text.indexOf(c.columnAt) + 1, `column at "${c.columnAt}"`);
+    if (c.cause) assert.equal(fin.cause, c.cause);
     assert.ok(fin.stack.length >= 1 && fin.stack.some((f) => f.file === file && f.line === want.line), 'the stack contains the blocking frame');
 
     // Live: a report with the same id went out before the final one, while the block was still going on.
@@ -82,8 +87,8 @@ test('blocking mode: a first uninterruptible block (JSON.parse) is still reporte
   assert.equal(r.code, 0, r.stderr);
   const fin = blocks(r.events).find((b) => b.final && b.location?.function === 'parse');
   assert.ok(fin, `a final block in parse(); got ${JSON.stringify(blocks(r.events).map((b) => b.location))}`);
-  // The marked line when the sampler was already running (an earlier late beat started it), else the
-  // statement right after the parse, where the stack snapshot landed.
+  // The statement right after the parse, where the stack snapshot landed (the marked line itself with
+  // LOOPSCOPE_SAMPLER=always|late, or when an earlier late beat had started the sampler).
   assert.ok(fin.location!.file === file && [want.line, want.line + 1].includes(fin.location!.line), `line ${fin.location!.line}`);
   assert.ok(fin.durationMs >= THRESHOLD_MS);
 });

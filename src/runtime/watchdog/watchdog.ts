@@ -32,8 +32,12 @@ const LINE_CACHE_FILES = 32;
 const EXIT_WAIT_MS = 250;
 /** How long a report waits for the main thread to map transformed columns back. */
 const MAP_WAIT_MS = 80;
+/** Distinct running tasks seen during one block from which it is a stall (tree mode). */
+const STALL_TASKS = 3;
 /** A stack snapshot answered within this long was taken while the blocking code ran (interruptible). */
 const PROMPT_SNAPSHOT_MS = 20;
+
+export type SamplerPolicy = 'always' | 'late' | 'never';
 
 export interface WatchdogOptions {
   thresholdMs: number;
@@ -52,8 +56,10 @@ export interface WatchdogOptions {
    * 'late': the sampler starts the first time the heartbeat is late (a program that never blocks
    * never pays for it) and then keeps running; the first block, if uninterruptible, is located by the
    * stack snapshot alone (the statement after the call).
+   * 'never': stack snapshots only (cheapest): uninterruptible builtins are placed at the statement
+   * after them, and every block's cause is 'callback' (nothing tells a stall apart).
    */
-  sampler: 'always' | 'late';
+  sampler: SamplerPolicy;
   /** CLOCK_MONOTONIC (ms, the profiler's clock) minus the main thread's performance.now(). */
   hrOffsetMs: number;
 }
@@ -66,6 +72,8 @@ interface Evidence {
   pause: Promise<{ frames: CallFrame[]; inBlock: boolean; waitedMs: number } | undefined>;
   /** Settles once the live report went out: the final one always follows it. */
   live: Promise<void>;
+  /** Task ids seen running during the block (tree mode writes them): more than one means a stall. */
+  tasks: Set<number>;
 }
 
 export class Watchdog {
@@ -119,6 +127,7 @@ export class Watchdog {
       case 'arm': this.armed = true; this.startSampler(); break;
       case 'disarm': this.armed = false; break;
       case 'start': this.onStart(r.id, r.since, r.durationMs); break;
+      case 'ongoing': this.current?.tasks.add(s[SHARED_CURRENT_TASK]!); break;
       case 'end': void this.onEnd(r.id, r.since, r.durationMs); break;
       default: break;
     }
@@ -126,7 +135,7 @@ export class Watchdog {
 
   private startSampler(): void {
     const probe = this.o.probe;
-    if (!probe || this.sampler) return;
+    if (!probe || this.sampler || this.o.sampler === 'never') return;
     // At boot ('always') the start is ours alone; later ('late') it happens inside a suspected block.
     const boot = this.o.sampler === 'always';
     this.samplerStarting = boot;
@@ -189,7 +198,7 @@ export class Watchdog {
       const paused = p && p.inBlock ? this.pausedWitness(p.frames) : undefined;
       return this.emit(ev, false, Math.max(durationMs, this.o.now() - since), paused?.location, paused?.stack ?? [], 'callback');
     });
-    const ev: Evidence = { id, since, taskId: s[SHARED_CURRENT_TASK]!, beat, pause, live };
+    const ev: Evidence = { id, since, taskId: s[SHARED_CURRENT_TASK]!, beat, pause, live, tasks: new Set([s[SHARED_CURRENT_TASK]!]) };
     this.current = ev;
   }
 
@@ -210,8 +219,16 @@ export class Watchdog {
     const sampled = covering.length > 0 ? sampledWitness(covering, this.o.filter, span) : undefined;
     const chosen = choose(paused, sampled, this.o.filter);
     debugLog(`end ${id}: profiles=${covering.length} samples=${profile?.samples?.length ?? 'none'} span=${JSON.stringify(span)} profile=[${profile?.startTime},${profile?.endTime}] paused=${JSON.stringify(paused?.location)} sampled=${JSON.stringify(sampled && { ...sampled, lineTicks: [...sampled.lineTicks], stack: sampled.stack.length })} chose ${chosen.from}`);
-    const location = chosen.location;
-    const cause = classifyCause(sampled);
+    let location = chosen.location;
+    // With task tracking on, the running task changes with every turn of a stall; one callback keeps
+    // it (seeing a second one is the next task starting as the block ends: hence at least 3).
+    const cause = ev.tasks.size >= STALL_TASKS ? 'stall' : classifyCause(sampled);
+    // A stall is made by the code that keeps scheduling its turns: the outermost user frame of the
+    // resumed stack (the await loop), not whichever small function ran at the instant we looked.
+    if (cause === 'stall') {
+      const user = chosen.stack.filter((f) => classify(f.file, this.o.filter) === 'user');
+      if (user.length > 0) location = user[user.length - 1];
+    }
     // The samples know the line, not the column: name the statement's start (after mapping, which
     // is about columns in transformed code, while this one comes from the file on disk).
     await this.emit(ev, true, durationMs, location, chosen.stack, cause, chosen.from === 'samples');
