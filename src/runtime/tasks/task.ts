@@ -2,37 +2,48 @@
 // combinator group. One class so every task object has the same shape (V8 keeps the hot paths
 // monomorphic), and small: one is allocated per async call, so its size is garbage-collector time.
 // Booleans share one integer field; group state (pending members, mode) shares another.
+// Fields are `declare`d and assigned in the constructor: class-field syntax would compile to
+// define-semantics initializers (slower, and the fields first hold undefined).
 const TRACKED = 1;
 const FIRST = 2;
 const ERR = 4;
 const SETTLED = 8;
 
 export class Task {
+  declare readonly id: number;
+  declare readonly parentId: number;
   /** Where the task's current slice started (clock ticks). */
-  start = 0;
-  runs = 0;
+  declare start: number;
+  declare runs: number;
   /** Total run time (clock ticks). */
-  runMs = 0;
-  awaits = 0;
-  private f: number;
+  declare runMs: number;
+  declare awaits: number;
+  declare private f: number;
   /** The task that was current when this one's slice began: restored when the slice ends. */
-  prev: Task | null = null;
+  declare prev: Task | null;
   /** Length of the just-returned list when this slice began (children above it belong to the slice). */
-  mark = 0;
+  declare mark: number;
   /** Children that returned in an earlier slice without being awaited there (`const p = child(); …; await p`), oldest first. */
-  kids: Task[] | null = null;
+  declare kids: Task[] | null;
   /** The combinator group this task is a member of (an array in the rare case of several). */
-  groups: Task | Task[] | null = null;
+  declare groups: Task | Task[] | null;
   /** For groups: pending members * 8 + mode (1 all, 2 allSettled, 3 race, 4 any). */
-  private g = 0;
+  declare private g: number;
 
-  constructor(
-    readonly id: number,
-    readonly parentId: number,
-    /** False beyond the task cap: the task is transparent (its id is its parent's) and records nothing. */
-    tracked: boolean,
-  ) {
+  /** `tracked` false beyond the task cap: the task is transparent (its id is its parent's) and records nothing. */
+  constructor(id: number, parentId: number, tracked: boolean) {
+    this.id = id;
+    this.parentId = parentId;
+    this.start = 0;
+    this.runs = 0;
+    this.runMs = 0;
+    this.awaits = 0;
     this.f = tracked ? TRACKED | FIRST : FIRST;
+    this.prev = null;
+    this.mark = 0;
+    this.kids = null;
+    this.groups = null;
+    this.g = 0;
   }
 
   get tracked(): boolean { return (this.f & TRACKED) !== 0; }
