@@ -117,7 +117,7 @@ async function loadBySnapshot() {
     window.postMessage({ type: 'snapshot', runId: 'bench', title: 'bench', live: false, events: [], eventsJson: window.__json }, '*');
     const check = () => {
       if (Number.isNaN(first) && app.tree.rows.length > 1) first = performance.now() - t0;
-      if (app.store.queued === 0 && app.store.model.tasks.size > 1) {
+      if (app.store.queued === 0 && app.store.model.info.events === ${events.length}) {
         requestAnimationFrame(() => resolve({ first, full: performance.now() - t0 }));
       } else requestAnimationFrame(check);
     };
@@ -136,7 +136,8 @@ async function loadReport() {
       const app = window.loopscope;
       const ready = app && app.store;
       if (ready && Number.isNaN(first) && app.tree.rows.length > 1) first = performance.now();
-      if (ready && app.store.queued === 0 && app.store.model.tasks.size > 1) requestAnimationFrame(() => resolve({ first, full: performance.now() }));
+      // Every event applied (a report streams its chunks in while the page is parsed: an empty queue is not the end).
+      if (ready && app.store.queued === 0 && app.store.model.info.events === ${events.length}) requestAnimationFrame(() => resolve({ first, full: performance.now() }));
       else requestAnimationFrame(check);
     };
     check();

@@ -184,11 +184,14 @@ export class App {
     this.sched.wake();
   }
 
-  /** Loads a whole trace (standalone report): batches of events, or of JSON text parsed one per frame. */
+  /** Starts a standalone report: batches of events, or of JSON text parsed one per frame; more may follow. */
   loadStandalone(title: string, batches: readonly (readonly unknown[] | string)[]): void {
     this.handle({ type: 'snapshot', runId: 'report', title, live: false, events: [], raw: [] });
     for (const b of batches) this.addEvents(b);
   }
+
+  /** More of the standalone report's events (a chunk the page has finished parsing). */
+  appendStandalone(batch: readonly unknown[] | string): void { this.addEvents(batch); }
 
   /** Shows a problem with the input in the banner (as text). */
   showError(message: string): void { this.banner.show(message); }

@@ -49,7 +49,3 @@ export function inlineTraceText(): string | undefined {
   return node?.textContent ?? undefined;
 }
 
-/** The report's event chunks (<script type="application/json" class="loopscope-events">), unparsed, in order. */
-export function inlineEventChunks(): string[] {
-  return [...document.querySelectorAll('script.loopscope-events')].map((n) => n.textContent ?? '');
-}

@@ -53,8 +53,8 @@ export function renderHtmlReport(events: readonly TraceEvent[], assets: HtmlRepo
   // Bundled code may contain "</script" or "<!--" inside strings/regexes; `<\/` means the same there.
   const script = assets.script.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
   const css = assets.css.replace(/<\/(style)/gi, '<\\/$1');
-  // Events go in chunks of separate JSON blocks: the page parses and shows them one chunk per frame,
-  // so the first tasks appear long before a million events are read.
+  // Events go in chunks of separate JSON blocks after the script: the page reads each one as soon as the
+  // browser has parsed it, so the first tasks appear long before a million events are read.
   const chunks: string[] = [];
   for (let i = 0; i < events.length; i += CHUNK_EVENTS) {
     chunks.push(`<script type="application/json" class="loopscope-events">${inertJson(events.slice(i, i + CHUNK_EVENTS))}</script>\n`);
@@ -73,7 +73,8 @@ export function renderHtmlReport(events: readonly TraceEvent[], assets: HtmlRepo
 <body>
 <div id="loopscope"></div>
 <script type="application/json" id="loopscope-trace">${data}</script>
-${chunks.join('')}<script nonce="${nonce}">${script}</script>
+<script nonce="${nonce}">${script}</script>
+${chunks.join('')}
 </body>
 </html>
 `;
