@@ -1,9 +1,10 @@
 // Decides, per loaded file, whether and how to transform it, and remembers the column maps so
 // __loopscope.mapPosition can answer. Shared by the CJS hook (this thread) and, as the same logic in
 // esm-hooks.ts, the ESM loader.
-import { shouldTransform, type FilterOptions } from '../transform/filter.ts';
+import type { ColumnMap } from '../transform/column-map.ts';
+import type { FilterOptions } from '../transform/filter.ts';
+import { rewriteLoaded } from '../transform/load-rewrite.ts';
 import { PositionMapper } from '../transform/position-mapper.ts';
-import { transformSource } from '../transform/transform.ts';
 import { builtin } from './builtin.ts';
 
 export interface TransformHost {
@@ -32,39 +33,21 @@ export function quietly<T>(fn: () => T): T {
 
 export function createTransformHost(filter: FilterOptions): TransformHost {
   const fs = builtin('fs');
+  const url = builtin('url');
   const strip = typeStripper();
   const mapper = new PositionMapper({
     ...filter,
     readFile: (f) => { try { return fs.readFileSync(f, 'utf8') as string; } catch { return undefined; } },
     stripTypes: strip,
   });
+  const remember = (file: string, map: ColumnMap): void => mapper.remember(file, map);
   return {
     mapper,
     transform(source, file, format) {
-      if (!shouldTransform(file, filter)) return undefined;
-      let src = source;
-      let fmt = format;
-      if (format === 'typescript') {
-        // Node ≥23 hands TypeScript whose module kind it has yet to detect: it is CommonJS when it parses
-        // as a script (Node's own rule); otherwise it is left to Node.
-        const stripped = strip?.(source, file);
-        if (stripped === undefined) return undefined;
-        const out = transformSource(stripped, { file, format: 'commonjs' });
-        if (!out) return undefined;
-        mapper.remember(file, out.columnMap);
-        return { code: out.code, format: 'commonjs' };
-      }
-      if (format.endsWith('-typescript')) {
-        const stripped = strip?.(source, file);
-        if (stripped === undefined) return undefined;
-        src = stripped;
-        fmt = format.slice(0, -'-typescript'.length);
-      }
-      if (fmt !== 'commonjs' && fmt !== 'module') return undefined;
-      const out = transformSource(src, { file, format: fmt });
-      if (!out) return fmt === format ? undefined : { code: src, format: fmt };
-      mapper.remember(file, out.columnMap);
-      return { code: out.code, format: fmt };
+      // The same rule as the module loader hooks (load-rewrite.ts), for what require() compiles.
+      const out = rewriteLoaded(url.pathToFileURL(file).href, { format, source }, filter, strip && ((s) => strip(s, file)),
+        (u) => url.fileURLToPath(u) as string, remember);
+      return out && typeof out.source === 'string' && typeof out.format === 'string' ? { code: out.source, format: out.format } : undefined;
     },
   };
 }

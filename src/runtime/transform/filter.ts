@@ -18,8 +18,3 @@ export function shouldTransform(file: string, o: FilterOptions): boolean {
   if (o.ownDir !== '' && norm.startsWith(own)) return false;
   return true;
 }
-
-/** Module format the transform should parse a file as, from its extension (`.js` is decided by the loader). */
-export function isTypeScript(file: string): boolean {
-  return /\.(?:ts|mts|cts)$/i.test(file);
-}
