@@ -17,8 +17,8 @@ export class RunModel {
     return (this.blockCache ??= [...this.model.blocks.values()]);
   }
 
-  /** Tasks seen, the main module not counted. */
-  get taskCount(): number { return Math.max(0, this.model.tasks.size - 1); }
+  /** Tasks seen, the main module included (as the view counts them). */
+  get taskCount(): number { return this.model.tasks.size; }
 
   task(id: number): TaskNode | undefined { return this.model.tasks.get(id); }
 

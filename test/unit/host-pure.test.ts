@@ -56,8 +56,8 @@ test('status bar: live counts, then how the run ended', () => {
     { type: 'spawn', ts: 1, id: 1, parentId: 0, kind: 'timeout', name: 'setTimeout' },
     { type: 'block', ts: 2, id: 1, final: false, durationMs: 80, cause: 'callback', stack: [] },
   ]);
-  assert.equal(statusText(run), '$(loading~spin) Loopscope: running · 1 task, 1 block');
+  assert.equal(statusText(run), '$(loading~spin) Loopscope: running · 2 tasks, 1 block');
   run.append([{ type: 'exit', ts: 3, code: null, signal: 'SIGTERM', reason: 'killed' }]);
   run.end();
-  assert.equal(statusText(run), '$(warning) Loopscope: stopped (SIGTERM) · 1 task, 1 block');
+  assert.equal(statusText(run), '$(warning) Loopscope: stopped (SIGTERM) · 2 tasks, 1 block');
 });
