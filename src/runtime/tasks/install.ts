@@ -74,6 +74,25 @@ function findRuntimeDir(): string | undefined {
   return undefined;
 }
 
+/** Whether the program's entry (process.argv[1]) is an ES module: .mjs/.mts, or .js/.ts under "type": "module". */
+export function entryIsModule(): boolean {
+  const path = builtin('path');
+  const fs = builtin('fs');
+  const entry = process.argv[1];
+  if (!entry) return false;
+  const file = path.resolve(entry);
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.mjs' || ext === '.mts') return true;
+  if (ext === '.cjs' || ext === '.cts') return false;
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { type?: unknown };
+      return pkg.type === 'module';
+    } catch { /* no (readable) package.json here: look further up */ }
+    if (path.dirname(dir) === dir) return false;
+  }
+}
+
 function registerEsmHooks(runtimeDir: string, includeNodeModules: boolean): void {
   const mod = builtin('module');
   // Node ≥22.15 / 23.5: synchronous in-thread hooks: no loader thread to start (tens of ms at start-up).
@@ -90,6 +109,10 @@ function registerEsmHooks(runtimeDir: string, includeNodeModules: boolean): void
     return;
   }
   if (typeof mod.register !== 'function') return;
+  // Node 20: module.register starts a loader thread and blocks until it is up (~0.3 s here). Only an ES
+  // module entry needs it from the start; a CommonJS program is fully served by the _compile hook
+  // (ES modules it import()s later are then not transformed: documented).
+  if (!entryIsModule()) return;
   const url = builtin('url').pathToFileURL(builtin('path').join(runtimeDir, 'esm-hooks.mjs')).href;
   mod.register(url, { data: { includeNodeModules, ownDir: runtimeDir } });
 }
