@@ -36,6 +36,8 @@ const SUITE_TIMEOUT_MS = 15 * 60_000;
 
 /** What to undo if the driver is interrupted (the server runs in its own process group). */
 const cleanups = new Set();
+/** Each session's folder (logs, workspace, failure pictures): removed after a green run, kept to read after a red one. */
+const sessionDirs = [];
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { for (const c of cleanups) c(); process.exit(130); });
 
 function log(msg) { process.stdout.write(`[test-vscode] ${msg}\n`); }
@@ -93,6 +95,7 @@ function vscodeServer() {
 async function session({ name, trusted, env = {}, walkthrough }) {
   const { node, serverMain } = vscodeServer();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `loopscope-vscode-${name}-`));
+  sessionDirs.push(tmp);
   const dirs = { user: path.join(tmp, 'user'), server: path.join(tmp, 'server'), ext: path.join(tmp, 'extensions') };
   for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
   const ws = makeWorkspace(tmp);
@@ -255,6 +258,7 @@ async function main() {
   const line = `${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`;
   log(line);
   if (totals.failed > 0 || totals.passed === 0) process.exitCode = 1;
+  else for (const d of sessionDirs) fs.rmSync(d, { recursive: true, force: true });
 }
 
 main().catch((err) => { log(`error: ${err?.stack ?? err}`); process.exitCode = 1; });
