@@ -57,7 +57,8 @@ async function buildSuite() {
 function packageVsix() {
   run('npm', ['run', 'build']);
   fs.mkdirSync(cacheDir, { recursive: true });
-  run('npx', ['vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', vsixPath]);
+  // No repository URL yet: relative README links stay as they are (the images are not in the package anyway).
+  run('npx', ['vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '--out', vsixPath]);
 }
 
 function freePort() {

@@ -10,6 +10,8 @@ import { openLocation } from './locations.ts';
 export const VIEW_TYPE = 'loopscope.view';
 /** Deltas are batched: one message per interval keeps a busy program from flooding the webview. */
 const DELTA_INTERVAL_MS = 100;
+/** From this many events a delta travels as JSON text (cheaper to post than cloning the objects). */
+const BIG_BATCH = 1000;
 
 export class ViewPanel {
   private panel: vscodeApi.WebviewPanel | undefined;
@@ -114,7 +116,9 @@ export class ViewPanel {
       this.pending = [];
       this.stats.deltas++;
       this.stats.deltaEvents += events.length;
-      this.post({ type: 'events', runId: run.id, events });
+      this.post(events.length >= BIG_BATCH
+        ? { type: 'events', runId: run.id, events: [], eventsJson: JSON.stringify(events) }
+        : { type: 'events', runId: run.id, events });
     }
     if (this.pendingEnd) { this.pendingEnd = false; this.post({ type: 'ended', runId: run.id }); }
   }
@@ -125,7 +129,8 @@ export class ViewPanel {
     this.pending = [];
     this.pendingEnd = false;
     this.stats.snapshots++;
-    this.post({ type: 'snapshot', runId: run.id, title: run.title, live: run.live, events: run.events.slice() });
+    // As JSON text: postMessage copies one string quickly but clones a million event objects slowly (view-messages.ts).
+    this.post({ type: 'snapshot', runId: run.id, title: run.title, live: run.live, events: [], eventsJson: JSON.stringify(run.events) });
     if (!run.live) this.post({ type: 'ended', runId: run.id });
   }
 
