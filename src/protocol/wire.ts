@@ -19,6 +19,11 @@ export const OP_AWAIT = 3; // [op, id, onId, 0, 0, 0, ts]
 export const OP_SETTLE = 4; // [op, id, state 1=resolved 2=rejected, runs, runMs, awaits, ts]
 export const OP_CANCEL = 5; // [op, id, reason code (index into CANCEL_CODES), 0, 0, 0, ts]
 export const OP_MEMBER = 6; // [op, groupId, memberId, 0, 0, 0, ts]
+/**
+ * A spawn and its settle in one record, written when nothing was recorded between them (an async function
+ * that returned without awaiting, a lone timer): decodes to exactly the spawn and settle events (runs 1, awaits 0).
+ */
+export const OP_SPAWN_SETTLE = 7; // [op, id, parentId, siteId, state 1=resolved 2=rejected, runMs, ts(spawn), ts(settle)]
 export const CANCEL_CODES = ['clearTimeout', 'clearInterval', 'clearImmediate', 'abort', 'destroyed'] as const;
 
 /** What a call site is: sent once, before the first record that names it. */
@@ -114,6 +119,13 @@ export class WireDecoder {
     }
   }
 
+  private spawn(id: number, parentId: number, siteId: number, ts: number, out: TraceEvent[]): void {
+    const site = this.sites.get(siteId);
+    const ev: TraceEvent = { type: 'spawn', ts, id, parentId, kind: site?.kind ?? 'async-function', name: site?.name ?? '(unknown)' };
+    if (site?.file !== undefined) ev.site = siteLocation(site);
+    out.push(ev);
+  }
+
   private records(view: DataView, start: number, end: number, out: TraceEvent[]): void {
     const bytes = RECORD_SLOTS * 8;
     if ((end - start) % bytes !== 0) throw new WireError('records frame is not a whole number of records');
@@ -124,11 +136,13 @@ export class WireDecoder {
       const c = view.getFloat64(p + 24, true);
       const ts = view.getFloat64(p + 48, true);
       switch (op) {
-        case OP_SPAWN: {
-          const site = this.sites.get(c);
-          const ev: TraceEvent = { type: 'spawn', ts, id: a, parentId: b, kind: site?.kind ?? 'async-function', name: site?.name ?? '(unknown)' };
-          if (site?.file !== undefined) ev.site = siteLocation(site);
-          out.push(ev);
+        case OP_SPAWN: this.spawn(a, b, c, ts, out); break;
+        case OP_SPAWN_SETTLE: {
+          this.spawn(a, b, c, ts, out);
+          out.push({
+            type: 'settle', ts: view.getFloat64(p + 56, true), id: a, state: view.getFloat64(p + 32, true) === 2 ? 'rejected' : 'resolved',
+            runs: 1, runMs: view.getFloat64(p + 40, true), awaits: 0,
+          });
           break;
         }
         case OP_RUN: out.push({ type: 'run', ts, id: a, dur: b }); break;

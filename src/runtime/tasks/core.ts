@@ -110,7 +110,11 @@ export function createTaskCore(o: CoreOptions) {
     t.settled = true;
     if (!t.tracked) return;
     live--;
-    rec.push(OP_SETTLE, t.id, rejected ? 2 : 1, t.runs, ms(t.runMs), t.awaits, ms(ts));
+    const state = rejected ? 2 : 1;
+    // Most tasks of a busy program settle in their first slice having recorded nothing: one record, not two.
+    if (t.runs !== 1 || t.awaits !== 0 || !rec.settleSpawn(t.id, state, ms(t.runMs), ms(ts))) {
+      rec.push(OP_SETTLE, t.id, state, t.runs, ms(t.runMs), t.awaits, ms(ts));
+    }
     const groups = t.groups;
     if (groups !== null) notifyGroups(groups, rejected, ts);
   };

@@ -1,7 +1,7 @@
 // Records go into fixed-size Float64Array chunks (RECORD_SLOTS float64s each) that are handed to the
 // sink when full or on flush(): no per-event allocation, no text, bounded memory (the sink owns a chunk
 // once handed over and drops/counts when its consumer is gone).
-import { RECORD_SLOTS } from '../../protocol/index.ts';
+import { OP_SPAWN, OP_SPAWN_SETTLE, RECORD_SLOTS } from '../../protocol/index.ts';
 import type { RecordSink } from '../contracts.ts';
 
 export const CHUNK_RECORDS = 2048;
@@ -9,6 +9,8 @@ export const CHUNK_RECORDS = 2048;
 export class Recorder {
   private readonly buf = new Float64Array(CHUNK_RECORDS * RECORD_SLOTS);
   private at = 0;
+  /** Where the last record pushed since the last hand-over starts (-1: none). */
+  private last = -1;
 
   constructor(private readonly sink: RecordSink) {}
 
@@ -18,7 +20,20 @@ export class Recorder {
     const buf = this.buf;
     buf[at] = op; buf[at + 1] = a; buf[at + 2] = b; buf[at + 3] = c;
     buf[at + 4] = d; buf[at + 5] = e; buf[at + 6] = ts;
+    this.last = at;
     this.at = at + RECORD_SLOTS;
+  }
+
+  /**
+   * When the last record still buffered is task `id`'s spawn, turns it into a spawn+settle record (one
+   * record instead of two; nothing came between them, so the decoded events are the same). False otherwise.
+   */
+  settleSpawn(id: number, state: number, runMs: number, ts: number): boolean {
+    const at = this.last;
+    const buf = this.buf;
+    if (at < 0 || buf[at] !== OP_SPAWN || buf[at + 1] !== id) return false;
+    buf[at] = OP_SPAWN_SETTLE; buf[at + 4] = state; buf[at + 5] = runMs; buf[at + 7] = ts;
+    return true;
   }
 
   /** Hands what is buffered to the sink (call before a control message that must come after these records). */
@@ -33,6 +48,7 @@ export class Recorder {
     const count = this.at / RECORD_SLOTS;
     const out = this.buf.slice(0, this.at);
     this.at = 0;
+    this.last = -1;
     try { this.sink.records(out, count); } catch { /* the sink never throws; if it does, the records are lost, not the program */ }
   }
 }
