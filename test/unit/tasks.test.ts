@@ -121,6 +121,34 @@ test('ESM entry: Promise.race with a timeout, AbortController cancellation', () 
   assert.ok(ev.some((e) => e.type === 'await' && e.id === 0 && e.on === wt.id), 'top-level await on withTimeout from the root');
 });
 
+test('Promise.race / Promise.any: a .then task is a member next to the async function', () => {
+  const r = run('race-then.js');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'timeout fallback 42\n');
+  const ev = r.events;
+  const main = byName(ev, 'main');
+  const thens = spawns(ev).filter((s) => s.kind === 'then' && s.parentId === main.id);
+  assert.equal(thens.length, 2, 'one then task per combinator');
+  for (const [combinator, fn, then] of [['Promise.race', 'slowLookup', thens[0]!], ['Promise.any', 'failingLookup', thens[1]!]] as const) {
+    const g = byName(ev, combinator);
+    const group = ev.find((e) => e.type === 'group' && e.id === g.id);
+    assert.ok(group?.type === 'group', `${combinator} has a group event`);
+    assert.deepEqual(group.members, [byName(ev, fn).id, then.id], `${combinator} members: ${fn} and the then task`);
+    const settled = settleOf(ev, g.id);
+    assert.ok(settled?.type === 'settle' && settled.state === 'resolved', `${combinator} resolves (${JSON.stringify(settled)})`);
+  }
+});
+
+test('a task that settles with nothing recorded since its spawn: the same spawn and settle events (one record on the wire)', () => {
+  // runMinMs high: no run event comes between instant()'s spawn and settle, so the two share a record.
+  const ev = run('race-then.js', { config: { runMinMs: 1000 } }).events;
+  const inst = byName(ev, 'instant');
+  const s = settleOf(ev, inst.id);
+  assert.ok(s?.type === 'settle' && s.runs === 1 && s.awaits === 0 && s.state === 'resolved' && s.ts >= inst.ts, JSON.stringify(s));
+  assert.equal(ev.indexOf(s), ev.indexOf(inst) + 1, 'settle right after spawn');
+  assert.equal(s.runMs, s.ts - inst.ts, 'its one slice ran from spawn to settle');
+});
+
 for (const fixture of ['dashboard.js', 'timers.js', 'race-abort.mjs', 'crash.js', 'stacks.js']) {
   test(`behaviour preserved: ${fixture} prints and exits the same with and without tracking`, () => {
     const a = run(fixture, { agent: false });

@@ -57,7 +57,10 @@ export function patchPromise(core: TaskCore): Function {
       if (typeof onRejected !== 'function') { core.settle(t, true, core.precise()); throw err; }
       try { return core.run(t, onRejected, this, [err]); } finally { core.settle(t, t.err, core.precise()); }
     };
-    return Reflect.apply(original, this, [f, r]);
+    const p = Reflect.apply(original, this, [f, r]);
+    // Named, so a combinator given `x.then(…)` (or an await of it) knows it is this task, not some other child.
+    if (t.tracked && p !== null && typeof p === 'object') core.tag(p, t);
+    return p;
   });
   return origThen;
 }
