@@ -121,6 +121,21 @@ test('ESM entry: Promise.race with a timeout, AbortController cancellation', () 
   assert.ok(ev.some((e) => e.type === 'await' && e.id === 0 && e.on === wt.id), 'top-level await on withTimeout from the root');
 });
 
+test('timer callbacks run as their tasks with their handle as this and their arguments', () => {
+  const r = run('timer-handles.js');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'immediate this true z; interval this true 3; refreshed 2; timeout this true x y\n');
+  const ev = r.events;
+  const timeouts = spawns(ev).filter((s) => s.kind === 'timeout');
+  assert.equal(timeouts.length, 2);
+  for (const t of timeouts) assert.equal(settleOf(ev, t.id)?.type, 'settle');
+  const refreshedOne = timeouts.find((t) => t.site?.line === 8)!;
+  assert.equal(ev.filter((e) => e.type === 'run' && e.id === refreshedOne.id).length, 2, 'a refreshed timer runs twice as one task');
+  const iv = byName(ev, 'setInterval callback');
+  assert.equal(ev.filter((e) => e.type === 'run' && e.id === iv.id).length, 3);
+  assert.equal(settleOf(ev, byName(ev, 'setImmediate callback').id)?.type, 'settle');
+});
+
 test('Promise.race / Promise.any: a .then task is a member next to the async function', () => {
   const r = run('race-then.js');
   assert.equal(r.status, 0, r.stderr);
@@ -149,7 +164,7 @@ test('a task that settles with nothing recorded since its spawn: the same spawn 
   assert.equal(s.runMs, s.ts - inst.ts, 'its one slice ran from spawn to settle');
 });
 
-for (const fixture of ['dashboard.js', 'timers.js', 'race-abort.mjs', 'crash.js', 'stacks.js']) {
+for (const fixture of ['dashboard.js', 'timers.js', 'timer-handles.js', 'race-abort.mjs', 'crash.js', 'stacks.js']) {
   test(`behaviour preserved: ${fixture} prints and exits the same with and without tracking`, () => {
     const a = run(fixture, { agent: false });
     const b = run(fixture);
