@@ -4,7 +4,11 @@
 import { OP_SPAWN, OP_SPAWN_SETTLE, RECORD_SLOTS } from '../../protocol/index.ts';
 import type { RecordSink } from '../contracts.ts';
 
-export const CHUNK_RECORDS = 2048;
+/**
+ * 512 KB: a hand-over (copy + postMessage) costs tens of µs whatever its size, so fewer, larger ones pay
+ * (2048 → 8192: promise-heavy main-thread CPU 2.13x → 1.91x); the agent flushes every 50 ms anyway.
+ */
+export const CHUNK_RECORDS = 8192;
 
 export class Recorder {
   private readonly buf = new Float64Array(CHUNK_RECORDS * RECORD_SLOTS);
