@@ -24,6 +24,11 @@ export const OP_MEMBER = 6; // [op, groupId, memberId, 0, 0, 0, ts]
  * that returned without awaiting, a lone timer): decodes to exactly the spawn and settle events (runs 1, awaits 0).
  */
 export const OP_SPAWN_SETTLE = 7; // [op, id, parentId, siteId, state 1=resolved 2=rejected, runMs, ts(spawn), ts(settle)]
+/**
+ * A spawn followed by its PARENT's settle (a timer callback that schedules the next one and returns), when
+ * nothing came between: decodes to the spawn event, then the parent's settle (runs 1, awaits 0).
+ */
+export const OP_SPAWN_SETTLE_PARENT = 8; // [op, id, parentId, siteId, parent's state, parent's runMs, ts(spawn), ts(settle)]
 export const CANCEL_CODES = ['clearTimeout', 'clearInterval', 'clearImmediate', 'abort', 'destroyed'] as const;
 
 /** What a call site is: sent once, before the first record that names it. */
@@ -137,10 +142,10 @@ export class WireDecoder {
       const ts = view.getFloat64(p + 48, true);
       switch (op) {
         case OP_SPAWN: this.spawn(a, b, c, ts, out); break;
-        case OP_SPAWN_SETTLE: {
+        case OP_SPAWN_SETTLE: case OP_SPAWN_SETTLE_PARENT: {
           this.spawn(a, b, c, ts, out);
           out.push({
-            type: 'settle', ts: view.getFloat64(p + 56, true), id: a, state: view.getFloat64(p + 32, true) === 2 ? 'rejected' : 'resolved',
+            type: 'settle', ts: view.getFloat64(p + 56, true), id: op === OP_SPAWN_SETTLE ? a : b, state: view.getFloat64(p + 32, true) === 2 ? 'rejected' : 'resolved',
             runs: 1, runMs: view.getFloat64(p + 40, true), awaits: 0,
           });
           break;

@@ -121,6 +121,23 @@ test('ESM entry: Promise.race with a timeout, AbortController cancellation', () 
   assert.ok(ev.some((e) => e.type === 'await' && e.id === 0 && e.on === wt.id), 'top-level await on withTimeout from the root');
 });
 
+test('a callback that schedules the next and returns: each hop a child of the previous, spawned before it settles', () => {
+  // runMinMs high: no run event comes between a hop's spawn of the next and its own settle (one record on the wire).
+  const r = run('chain.js', { config: { runMinMs: 1000 } });
+  assert.equal(r.stdout, 'hops 3\n');
+  const ev = r.events;
+  const hops = spawns(ev).filter((s) => s.kind === 'timeout' || s.kind === 'immediate');
+  assert.deepEqual(hops.map((h) => h.kind), ['immediate', 'timeout', 'immediate']);
+  assert.equal(hops[0]!.parentId, 0);
+  for (let i = 1; i < 3; i++) {
+    assert.equal(hops[i]!.parentId, hops[i - 1]!.id, `hop ${i + 1} is a child of hop ${i}`);
+    const parentSettle = settleOf(ev, hops[i - 1]!.id);
+    assert.ok(parentSettle?.type === 'settle' && parentSettle.runs === 1 && parentSettle.awaits === 0, JSON.stringify(parentSettle));
+    assert.equal(ev.indexOf(parentSettle), ev.indexOf(hops[i]!) + 1, 'the parent settles right after spawning the next hop');
+  }
+  assert.equal(settleOf(ev, hops[2]!.id)?.type, 'settle');
+});
+
 test('timer callbacks run as their tasks with their handle as this and their arguments', () => {
   const r = run('timer-handles.js');
   assert.equal(r.status, 0, r.stderr);

@@ -1,7 +1,7 @@
 // Records go into fixed-size Float64Array chunks (RECORD_SLOTS float64s each) that are handed to the
 // sink when full or on flush(): no per-event allocation, no text, bounded memory (the sink owns a chunk
 // once handed over and drops/counts when its consumer is gone).
-import { OP_SPAWN, OP_SPAWN_SETTLE, RECORD_SLOTS } from '../../protocol/index.ts';
+import { OP_SPAWN, OP_SPAWN_SETTLE, OP_SPAWN_SETTLE_PARENT, RECORD_SLOTS } from '../../protocol/index.ts';
 import type { RecordSink } from '../contracts.ts';
 
 /**
@@ -29,14 +29,19 @@ export class Recorder {
   }
 
   /**
-   * When the last record still buffered is task `id`'s spawn, turns it into a spawn+settle record (one
-   * record instead of two; nothing came between them, so the decoded events are the same). False otherwise.
+   * When the last record still buffered is task `id`'s spawn (or its child's), turns it into a spawn+settle
+   * record (one record instead of two; nothing came between them, so the decoded events are the same). False otherwise.
    */
   settleSpawn(id: number, state: number, runMs: number, ts: number): boolean {
     const at = this.last;
     const buf = this.buf;
-    if (at < 0 || buf[at] !== OP_SPAWN || buf[at + 1] !== id) return false;
-    buf[at] = OP_SPAWN_SETTLE; buf[at + 4] = state; buf[at + 5] = runMs; buf[at + 7] = ts;
+    if (at < 0 || buf[at] !== OP_SPAWN) return false;
+    // Its own spawn, or the spawn of a child it just made (then the child's spawn decodes first, as it was pushed).
+    if (buf[at + 1] === id) buf[at] = OP_SPAWN_SETTLE;
+    else if (buf[at + 2] === id) buf[at] = OP_SPAWN_SETTLE_PARENT;
+    else return false;
+    buf[at + 4] = state; buf[at + 5] = runMs; buf[at + 7] = ts;
+    this.last = -1; // the record is complete: nothing more merges into it
     return true;
   }
 
