@@ -38,6 +38,8 @@ function main(): void {
         // Our inspector session must be gone before the process exits: a connected session makes
         // Node print "Waiting for the debugger to disconnect..." to the user's stderr.
         closeProbe();
+        // Drop counts go before the last message (exit): it must be the run's last event.
+        writer.reportDrops();
         if (m.last) writer.control(m.last);
         writer.flush(() => {
         Atomics.store(sync, SYNC_FLUSH_ACK, m.seq);

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import type { SourceLocation } from '../../src/protocol/index.ts';
 import { classifyCause } from '../../src/runtime/watchdog/cause.ts';
 import type { Profile, ProfileNode } from '../../src/runtime/watchdog/inspector-probe.ts';
-import { choose, classify, pickLocation, sampledWitness, urlToFile, type PausedWitness } from '../../src/runtime/watchdog/locate.ts';
+import { choose, classify, pickLocation, sampledWitness, stallLocation, urlToFile, type PausedWitness } from '../../src/runtime/watchdog/locate.ts';
 
 const APP = '/srv/my app/server.js';
 const APP_URL = 'file:///srv/my%20app/server.js';
@@ -113,4 +113,47 @@ test('locate: when the samples name the line, the stack\'s top frame says the sa
   const chosen = choose(undefined, sampled, filter);
   assert.equal(chosen.location?.line, 7);
   assert.equal(chosen.stack[0]?.line, 7);
+});
+
+// The await stall of test/fixtures/blocking/await-stall.js, as V8 profiles it: stall() (defined on line 4,
+// its loop on line 7) resumed from the microtask queue, calling tick() (line 3) on every turn. A profile
+// node's line is where its FUNCTION starts: only positionTicks (ticks while it was the top frame) say
+// which line ran.
+const stallNodes = (stallTicks?: Array<[number, number]>): ProfileNode[] => [
+  node(1, '(root)', '', -1, [2, 4]),
+  node(2, 'stall', APP_URL, 3, [3], stallTicks), // 0-based 3: line 4, the definition
+  node(3, 'tick', APP_URL, 2, []),
+  node(4, '(program)', '', -1),
+];
+
+test('locate: samples that cannot name a line give no location, never the function\'s first line', () => {
+  const sampled = sampledWitness(profile(stallNodes(), [...Array(20).fill(3), ...Array(5).fill(4)]), filter)!;
+  assert.equal(sampled.exactLine, false);
+  const chosen = choose(undefined, sampled, filter);
+  assert.equal(chosen.location, undefined);
+  assert.ok(chosen.stack.length > 0, 'the stack still names the functions');
+});
+
+test('locate: a stall is placed at the outer loop, at a line that ran, never at a definition line', () => {
+  // No snapshot; stall() was on top for some samples, on line 7: that is the line.
+  const sampled = sampledWitness(profile(stallNodes([[7, 6]]), [...Array(14).fill(3), ...Array(6).fill(2), ...Array(5).fill(4)]), filter)!;
+  assert.equal(sampled.location.function, 'tick', 'the innermost user frame holds most samples');
+  assert.deepEqual(sampled.outer && [sampled.outer.function, sampled.outer.line], ['stall', 7]);
+  const placed = stallLocation(undefined, sampled, choose(undefined, sampled, filter), filter);
+  assert.equal(placed.location?.line, 7);
+  assert.equal(placed.location?.function, 'stall');
+  assert.ok(placed.stack.some((f) => f.function === 'stall' && f.line === 7), 'the stack shows stall() at the loop too');
+  assert.ok(!placed.stack.some((f) => f.function === 'stall' && f.line === 4), 'and not at its definition');
+
+  // stall() never on top: the profile knows only where it starts. Nothing exact: no location at all.
+  const blind = sampledWitness(profile(stallNodes(), [...Array(20).fill(3), ...Array(5).fill(4)]), filter)!;
+  assert.equal(blind.outer, undefined);
+  const none = stallLocation(undefined, blind, choose(undefined, blind, filter), filter);
+  assert.equal(none.location, undefined);
+
+  // A snapshot has real lines for every frame: its outermost user frame wins over the samples.
+  const p = paused([loc('/opt/loopscope/dist/runtime/agent.cjs', 414, 3, 'ticks'), loc(APP, 3, 40, 'tick'), loc(APP, 7, 30, 'stall')]);
+  const fromPause = stallLocation(p, blind, choose(p, blind, filter), filter);
+  assert.deepEqual(fromPause.location, loc(APP, 7, 30, 'stall'));
+  assert.equal(fromPause.from, 'pause');
 });

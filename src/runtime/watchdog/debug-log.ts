@@ -3,6 +3,8 @@ import { appendFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
 const file = process.env.LOOPSCOPE_DEBUG_LOG;
+/** Whether messages are kept: check it before building a costly one. */
+export const debugOn = Boolean(file);
 
 export function debugLog(msg: string): void {
   if (!file) return;

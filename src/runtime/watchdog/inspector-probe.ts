@@ -13,6 +13,8 @@ export interface CallFrame {
   url: string;
   location: { scriptId: string; lineNumber: number; columnNumber: number };
 }
+/** A stack snapshot and, when known, when it was taken (the main thread's performance.now()). */
+export interface StackSnapshot { frames: CallFrame[]; at?: number }
 export interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number; scriptId: string };
@@ -21,8 +23,14 @@ export interface ProfileNode {
 }
 export interface Profile { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[]; startTime: number; endTime: number }
 
-/** Evaluated on the main thread: the stack it interrupted as [file, line, column, function] (1-based). */
+/**
+ * Evaluated on the main thread: the stack it interrupted as [file, line, column, function] (1-based), and
+ * when (the main thread's performance.now(): whether it was still inside the block is judged by that, as
+ * the heartbeat read when the answer arrives may already have moved, e.g. at exit).
+ */
 const STACK_NOW_SOURCE = `(function () {
+  var at = -1;
+  try { at = typeof performance === 'object' && performance && typeof performance.now === 'function' ? performance.now() : -1; } catch (e) { at = -1; }
   var E = Error, prep = E.prepareStackTrace, limit = E.stackTraceLimit, out = null;
   try {
     E.stackTraceLimit = 64;
@@ -33,7 +41,7 @@ const STACK_NOW_SOURCE = `(function () {
     E.captureStackTrace(holder);
     out = holder.stack;
   } catch (e) { out = null; } finally { E.prepareStackTrace = prep; E.stackTraceLimit = limit; }
-  return out;
+  return out && { frames: out, at: at };
 })()`;
 
 export class MainThreadProbe {
@@ -80,13 +88,14 @@ export class MainThreadProbe {
    * which costs the main thread 18-67 ms per enable (it replays every script) and 7-9x if left on.
    * Like a pause, it is only served at the next interrupt check: after an uninterruptible call returns.
    */
-  async stackNow(): Promise<CallFrame[]> {
+  async stackNow(): Promise<StackSnapshot> {
     const res = await this.post<{ result?: { value?: unknown } }>('Runtime.evaluate', { expression: STACK_NOW_SOURCE, returnByValue: true, silent: true });
-    const v = res.result?.value;
-    if (!Array.isArray(v)) throw new Error('no stack');
-    return (v as Array<[string, number, number, string]>)
+    const v = res.result?.value as { frames?: unknown; at?: unknown } | undefined;
+    if (!v || !Array.isArray(v.frames)) throw new Error('no stack');
+    const frames = (v.frames as Array<[string, number, number, string]>)
       .filter((f) => Array.isArray(f) && typeof f[0] === 'string' && f[0] !== '')
-      .map(([url, line, column, fn]) => ({ functionName: fn, url, location: { scriptId: '', lineNumber: line - 1, columnNumber: column - 1 } }));
+      .map(([url, line, column, fn]): CallFrame => ({ functionName: fn, url, location: { scriptId: '', lineNumber: line - 1, columnNumber: column - 1 } }));
+    return typeof v.at === 'number' && v.at >= 0 ? { frames, at: v.at } : { frames };
   }
 
   /**

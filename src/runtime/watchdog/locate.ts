@@ -53,7 +53,11 @@ export function framesToStack(frames: CallFrame[]): SourceLocation[] {
 
 /** What the sampler says about a span: the user frame that held it and, when it is exact, its line. */
 export interface SampledWitness {
-  /** Stack from the sample chain (innermost first); lines of callers are their functions' lines. */
+  /**
+   * Stack from the sample chain (innermost first). A profile node's line is where its FUNCTION starts;
+   * only ticks taken while a frame was on top (positionTicks) say which line ran. So the callers' lines
+   * here are definition lines: they name the function, never the line that blocked.
+   */
   stack: SourceLocation[];
   /** The blamed frame; `exactLine` tells whether its line came from line ticks. */
   location: SourceLocation;
@@ -67,6 +71,12 @@ export interface SampledWitness {
   lineTicks: Map<number, number>;
   /** Where the blamed function starts (1-based line:column), to tell functions apart. */
   functionStart: string;
+  /**
+   * The outermost user frame of the span's samples (what keeps a stall going: the await loop), at the
+   * line it ran while it was itself the top frame (its positionTicks). Absent when it never was: the
+   * profile then knows only where that function starts, which is not a blocking line.
+   */
+  outer?: SourceLocation;
 }
 
 const META = new Set(['(root)', '(program)', '(idle)', '(garbage collector)']);
@@ -79,6 +89,7 @@ export function sampledWitness(profiles: Profile | Profile[], filter: FrameFilte
   // differ, so frames are matched by what they are (file, position, name).
   interface Acc { count: number; leafHits: number; lineTicks: Map<number, number>; stack: SourceLocation[]; cf: ProfileNode['callFrame'] }
   const acc = new Map<string, Acc>();
+  const outerAcc = new Map<string, Acc>();
   let total = 0;
   let spanSamples = 0;
   let programSamples = 0;
@@ -89,7 +100,8 @@ export function sampledWitness(profiles: Profile | Profile[], filter: FrameFilte
       byId.set(n.id, n);
       for (const c of n.children ?? []) parent.set(c, n.id);
     }
-    const seen = new Set<number>();
+    const seen = new Set<string>();
+    const chainOf = (n: ProfileNode): SourceLocation[] => chain(n, byId, parent);
     const samples = profile.samples ?? [];
     const deltas = profile.timeDeltas ?? [];
     let t = profile.startTime;
@@ -104,27 +116,30 @@ export function sampledWitness(profiles: Profile | Profile[], filter: FrameFilte
       if (fn === '(program)') programSamples++;
       if (META.has(fn)) continue;
       total++;
+      const outerId = outermostUser(leaf, byId, parent, filter);
+      if (outerId !== undefined) tally(outerAcc, byId.get(outerId)!, outerId === leafId, seen, 'o', chainOf);
       const blamedId = blameNode(leaf, byId, parent, filter);
       if (blamedId === undefined) continue;
-      const node = byId.get(blamedId)!;
-      const cf = node.callFrame;
-      const key = `${cf.url}:${cf.lineNumber}:${cf.columnNumber}:${cf.functionName}`;
-      let a = acc.get(key);
-      if (!a) {
-        a = { count: 0, leafHits: 0, lineTicks: new Map(), stack: chain(node, byId, parent), cf };
-        acc.set(key, a);
-      }
-      a.count++;
-      if (blamedId === leafId) a.leafHits++;
-      // positionTicks are per node over the whole profile: add each node's once.
-      if (!seen.has(blamedId)) {
-        seen.add(blamedId);
-        for (const pt of node.positionTicks ?? []) a.lineTicks.set(pt.line, (a.lineTicks.get(pt.line) ?? 0) + pt.ticks);
-      }
+      tally(acc, byId.get(blamedId)!, blamedId === leafId, seen, 'b', chainOf);
     }
   }
-  let best: Acc | undefined;
-  for (const a of acc.values()) if (!best || a.count > best.count) best = a;
+  function tally(into: Map<string, Acc>, node: ProfileNode, isLeaf: boolean, seen: Set<string>, tag: string, chainOf: (n: ProfileNode) => SourceLocation[]): void {
+    const cf = node.callFrame;
+    const key = `${cf.url}:${cf.lineNumber}:${cf.columnNumber}:${cf.functionName}`;
+    let a = into.get(key);
+    if (!a) {
+      a = { count: 0, leafHits: 0, lineTicks: new Map(), stack: chainOf(node), cf };
+      into.set(key, a);
+    }
+    a.count++;
+    if (isLeaf) a.leafHits++;
+    // positionTicks are per node over the whole profile: add each node's once.
+    if (!seen.has(tag + node.id)) {
+      seen.add(tag + node.id);
+      for (const pt of node.positionTicks ?? []) a.lineTicks.set(pt.line, (a.lineTicks.get(pt.line) ?? 0) + pt.ticks);
+    }
+  }
+  const best = mostSampled(acc);
   if (!best) return undefined;
   // The line is exact when most of the blamed samples were in this function's own code (or builtins
   // inlined into it, like JSON.parse), not in functions it called.
@@ -132,11 +147,29 @@ export function sampledWitness(profiles: Profile | Profile[], filter: FrameFilte
   const location = { ...best.stack[0]! };
   if (exactLine) location.line = argmax(best.lineTicks);
   const cf = best.cf;
-  return {
+  const witness: SampledWitness = {
     stack: [location, ...best.stack.slice(1)], location, exactLine, share: best.count / Math.max(1, total), lineTicks: best.lineTicks,
     spanSamples, programSamples,
     functionStart: `${urlToFile(cf.url)}:${cf.lineNumber + 1}:${cf.columnNumber + 1}`,
   };
+  const outer = mostSampled(outerAcc);
+  if (outer && outer.lineTicks.size > 0) witness.outer = { ...outer.stack[0]!, line: argmax(outer.lineTicks) };
+  return witness;
+}
+
+function mostSampled<A extends { count: number }>(m: Map<string, A>): A | undefined {
+  let best: A | undefined;
+  for (const a of m.values()) if (!best || a.count > best.count) best = a;
+  return best;
+}
+
+/** The outermost frame of the user's own code on a sample's stack. */
+function outermostUser(leaf: ProfileNode, byId: Map<number, ProfileNode>, parent: Map<number, number>, filter: FrameFilter): number | undefined {
+  let outer: number | undefined;
+  for (let n: ProfileNode | undefined = leaf; n; n = byId.get(parent.get(n.id) ?? -1)) {
+    if (classify(urlToFile(n.callFrame.url), filter) === 'user') outer = n.id;
+  }
+  return outer;
 }
 
 function chain(node: ProfileNode, byId: Map<number, ProfileNode>, parent: Map<number, number>): SourceLocation[] {
@@ -186,7 +219,8 @@ export interface Chosen { location?: SourceLocation; stack: SourceLocation[]; fr
  */
 export function choose(paused: PausedWitness | undefined, sampled: SampledWitness | undefined, _filter: FrameFilter): Chosen {
   if (!sampled) return paused ? { location: paused.location, stack: paused.stack, from: 'pause' } : { stack: [], from: 'none' };
-  if (!paused) return { location: sampled.location, stack: sampled.stack, from: 'samples' };
+  // Samples that cannot name a line know only where the function starts: no location, never that line.
+  if (!paused) return sampled.exactLine ? { location: sampled.location, stack: sampled.stack, from: 'samples' } : { stack: sampled.stack, from: 'samples' };
   if (!sampled.exactLine) return { location: paused.location, stack: paused.stack, from: 'pause' };
   const p = paused.location;
   const s = sampled.location;
@@ -202,4 +236,26 @@ export function choose(paused: PausedWitness | undefined, sampled: SampledWitnes
     return { location: stack[0]!, stack, from: 'samples' };
   }
   return { location: s, stack: sampled.stack, from: 'samples' };
+}
+
+/**
+ * Where a stall is: the code that keeps scheduling its turns, the outermost user frame (the await loop),
+ * not whichever small function ran at the instant we looked. Its line must be one that ran: the
+ * snapshot's frame (it has real lines for every frame), else the samples' outer frame at the line where
+ * it was itself on top; never a caller's line from the profile (that is where its function starts).
+ * Without either, the innermost witnessed location (`chosen`), which is exact or absent.
+ */
+export function stallLocation(paused: PausedWitness | undefined, sampled: SampledWitness | undefined, chosen: Chosen, filter: FrameFilter): Chosen {
+  if (paused) {
+    const user = paused.stack.filter((f) => classify(f.file, filter) === 'user');
+    if (user.length > 0) return { location: user[user.length - 1], stack: paused.stack, from: 'pause' };
+  }
+  const outer = sampled?.outer;
+  if (outer) {
+    // The profile's stack holds the same function at its first line: show it at the line that ran.
+    const same = (f: SourceLocation): boolean => f.file === outer.file && f.column === outer.column && f.function === outer.function;
+    const stack = sampled.stack.some(same) ? sampled.stack.map((f) => (same(f) ? outer : f)) : [...sampled.stack, outer];
+    return { location: outer, stack, from: 'samples' };
+  }
+  return chosen;
 }

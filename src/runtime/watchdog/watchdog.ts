@@ -9,10 +9,10 @@ import { readFileSync } from 'node:fs';
 import type { BlockEvent, SourceLocation } from '../../protocol/index.ts';
 import { SHARED_BEAT_TS, SHARED_CURRENT_TASK, SHARED_HEARTBEAT } from '../contracts.ts';
 import { BlockDetector, type Reading } from './detector.ts';
-import type { CallFrame, MainThreadProbe, Profile } from './inspector-probe.ts';
-import { choose, classify, framesToStack, pickLocation, sampledWitness, type FrameFilter, type PausedWitness } from './locate.ts';
+import type { CallFrame, MainThreadProbe, Profile, StackSnapshot } from './inspector-probe.ts';
+import { choose, classify, framesToStack, pickLocation, sampledWitness, stallLocation, type FrameFilter, type PausedWitness } from './locate.ts';
 import { classifyCause } from './cause.ts';
-import { debugLog } from './debug-log.ts';
+import { debugLog, debugOn } from './debug-log.ts';
 
 export const POLL_MS = 5;
 /** How long the live report waits for the stack snapshot before it goes out without a location. */
@@ -34,6 +34,9 @@ const EXIT_WAIT_MS = 250;
 const MAP_WAIT_MS = 80;
 /** Distinct running tasks seen during one block from which it is a stall (tree mode). */
 const STALL_TASKS = 3;
+/** Snapshots asked for, at most, while each one showed no user code (see snapshot()); within this long. */
+const SNAPSHOT_TRIES = 5;
+const SNAPSHOT_RETRY_MS = LIVE_WAIT_MS / 2;
 /** A stack snapshot answered within this long was taken while the blocking code ran (interruptible). */
 const PROMPT_SNAPSHOT_MS = 20;
 
@@ -64,12 +67,15 @@ export interface WatchdogOptions {
   hrOffsetMs: number;
 }
 
+/** A stack snapshot; inBlock: the heartbeat had not moved when it arrived; at: when it was taken (main thread's clock). */
+interface Snapshot { frames: CallFrame[]; inBlock: boolean; waitedMs: number; at?: number }
+
 interface Evidence {
   id: number;
   since: number;
   taskId: number;
   beat: number;
-  pause: Promise<{ frames: CallFrame[]; inBlock: boolean; waitedMs: number } | undefined>;
+  pause: Promise<Snapshot | undefined>;
   /** Settles once the live report went out: the final one always follows it. */
   live: Promise<void>;
   /** Task ids seen running during the block (tree mode writes them): more than one means a stall. */
@@ -178,18 +184,12 @@ export class Watchdog {
     this.startSampler();
     const beat = s[SHARED_HEARTBEAT]!;
     const probe = this.o.probe;
-    const asked = this.o.now();
-    const pause = probe
-      ? probe.stackNow().then((frames) => {
-        debugLog(`stack, in block: ${s[SHARED_HEARTBEAT] === beat}`);
-        return { frames, inBlock: s[SHARED_HEARTBEAT] === beat, waitedMs: this.o.now() - asked };
-      }, () => undefined)
-      : Promise.resolve(undefined);
+    let answered = false;
+    const pause = probe ? this.snapshot(probe, beat, () => { answered = true; }) : Promise.resolve(undefined);
     // No snapshot yet after a moment: the main thread is inside an uninterruptible call (JSON.parse,
     // a native call). Queue a sampler restart behind the snapshot now: both are served the moment the
     // call returns, which may be the program's last act (the main thread does not serve the inspector
     // in its 'exit' handlers), and those samples are what can name an uninterruptible builtin's line.
-    let answered = false;
     void pause.then(() => { answered = true; });
     setTimeout(() => { if (!answered && this.current === ev) void this.restartSampler(); }, PROMPT_SNAPSHOT_MS);
     // The live report: with the paused location when it comes quickly, without one otherwise
@@ -206,7 +206,10 @@ export class Watchdog {
     this.armed = false;
     const ev = this.current;
     if (!ev || ev.id !== id) return;
-    const p = await withTimeout(ev.pause, waitMs);
+    const answer = await withTimeout(ev.pause, waitMs);
+    // Taken before the loop came back (known from its own clock), it witnessed the block, even when
+    // the heartbeat had moved by the time it arrived (at exit the last beat races the answer).
+    const p = answer && !answer.inBlock && answer.at !== undefined && answer.at <= since + durationMs ? { ...answer, inBlock: true } : answer;
     // The samples cost a profiler restart (6-45 ms of the main thread): read them only when the
     // snapshot may be wrong or cannot tell the cause (see needsSamples).
     const profile = needsSamples(p) ? await withTimeout(this.restartSampler(), waitMs) : undefined;
@@ -218,20 +221,41 @@ export class Watchdog {
     const covering = profile ? this.recent.filter((q) => q.endTime >= span.fromUs && q.startTime <= span.toUs) : [];
     const sampled = covering.length > 0 ? sampledWitness(covering, this.o.filter, span) : undefined;
     const chosen = choose(paused, sampled, this.o.filter);
-    debugLog(`end ${id}: profiles=${covering.length} samples=${profile?.samples?.length ?? 'none'} span=${JSON.stringify(span)} profile=[${profile?.startTime},${profile?.endTime}] paused=${JSON.stringify(paused?.location)} sampled=${JSON.stringify(sampled && { ...sampled, lineTicks: [...sampled.lineTicks], stack: sampled.stack.length })} chose ${chosen.from}`);
-    let location = chosen.location;
+    debugLog(`end ${id}: tasks=${[...ev.tasks].join(",")} profiles=${covering.length} samples=${profile?.samples?.length ?? 'none'} span=${JSON.stringify(span)} profile=[${profile?.startTime},${profile?.endTime}] paused=${JSON.stringify(paused?.location)} sampled=${JSON.stringify(sampled && { ...sampled, lineTicks: [...sampled.lineTicks], stack: sampled.stack.length })} chose ${chosen.from}`);
     // With task tracking on, the running task changes with every turn of a stall; one callback keeps
     // it (seeing a second one is the next task starting as the block ends: hence at least 3).
     const cause = ev.tasks.size >= STALL_TASKS ? 'stall' : classifyCause(sampled);
-    // A stall is made by the code that keeps scheduling its turns: the outermost user frame of the
-    // resumed stack (the await loop), not whichever small function ran at the instant we looked.
-    if (cause === 'stall') {
-      const user = chosen.stack.filter((f) => classify(f.file, this.o.filter) === 'user');
-      if (user.length > 0) location = user[user.length - 1];
-    }
+    // A stall is placed at the code that keeps scheduling its turns (the await loop): see locate.ts.
+    const placed = cause === 'stall' ? stallLocation(paused, sampled, chosen, this.o.filter) : chosen;
     // The samples know the line, not the column: name the statement's start (after mapping, which
     // is about columns in transformed code, while this one comes from the file on disk).
-    await this.emit(ev, true, durationMs, location, chosen.stack, cause, chosen.from === 'samples');
+    await this.emit(ev, true, durationMs, placed.location, placed.stack, cause, placed.from === 'samples');
+  }
+
+  /**
+   * A snapshot of the main thread's stack while the block goes on. One can land where no user code is
+   * on the stack (a stall spends ~20% of its time in V8's microtask runner, with no JS frame, and more
+   * in our task hooks): while the block goes on, ask again, within the live report's budget, so both
+   * reports can name a real line. `waitedMs` is the first answer's: it tells whether the main thread was
+   * interruptible (see needsSamples).
+   */
+  private async snapshot(probe: MainThreadProbe, beat: number, onFirstAnswer: () => void): Promise<Snapshot | undefined> {
+    const s = this.o.shared;
+    const asked = this.o.now();
+    let waitedMs: number | undefined;
+    let last: Snapshot | undefined;
+    for (let i = 0; i < SNAPSHOT_TRIES; i++) {
+      let snap: StackSnapshot;
+      try { snap = await probe.stackNow(); } catch { return last; }
+      const frames = snap.frames;
+      const inBlock = s[SHARED_HEARTBEAT] === beat;
+      if (waitedMs === undefined) { waitedMs = this.o.now() - asked; onFirstAnswer(); }
+      last = { frames, inBlock, waitedMs };
+      if (snap.at !== undefined) last.at = snap.at;
+      if (debugOn) debugLog(`stack ${i}, in block: ${inBlock} ${JSON.stringify(frames.map((f) => [f.url.slice(-40), f.location.lineNumber + 1, f.functionName]))}`);
+      if (!inBlock || this.pausedWitness(frames) || this.o.now() - asked > SNAPSHOT_RETRY_MS) break;
+    }
+    return last;
   }
 
   private pausedWitness(frames: CallFrame[]): PausedWitness | undefined {
@@ -303,7 +327,7 @@ export class Watchdog {
  * not at all, or shows code resumed straight from the microtask queue (a stall of many awaits looks
  * like that; only the samples tell a stall from one long resumed slice).
  */
-export function needsSamples(p: { frames: CallFrame[]; inBlock: boolean; waitedMs: number } | undefined): boolean {
+export function needsSamples(p: Snapshot | undefined): boolean {
   if (!p || !p.inBlock || p.waitedMs > PROMPT_SNAPSHOT_MS) return true;
   return !p.frames.some((f) => f.url.startsWith('node:'));
 }
