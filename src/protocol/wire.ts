@@ -4,6 +4,7 @@
 // float64s, RECORD_SLOTS per record: text per event is what makes tracing expensive, so the hot
 // events travel as numbers and strings travel once per call site ("site" messages).
 import type { CaptureMode, ProcessEvent, SourceLocation, TaskKind, TraceEvent } from './events.ts';
+import { WIRE_VERSION } from './version.ts';
 
 export const FRAME_HEADER_BYTES = 5;
 export const FRAME_CONTROL = 1;
@@ -118,7 +119,10 @@ export class WireDecoder {
 
   private control(msg: ControlMessage, out: TraceEvent[]): void {
     switch (msg.type) {
-      case 'hello': this.process = msg.process; out.push(msg.process); break;
+      case 'hello':
+        // Agent and launcher come from one build; a different wire is a stale install, not data to guess at.
+        if (msg.wire !== WIRE_VERSION) throw new WireError(`the agent speaks wire version ${msg.wire}, this Loopscope reads ${WIRE_VERSION}: reinstall or rebuild so both come from the same build`);
+        this.process = msg.process; out.push(msg.process); break;
       case 'site': this.sites.set(msg.site, msg); break;
       case 'event': out.push(msg.event); break;
     }
