@@ -67,6 +67,8 @@ export interface SampledWitness {
   /** Samples in the span: all, and those in V8 with no JS frame ('(program)': e.g. the microtask runner). */
   spanSamples: number;
   programSamples: number;
+  /** Samples in JavaScript with no user or library frame on the stack (e.g. our task hooks run by the microtask runner). */
+  noUserSamples: number;
   /** Lines of the blamed function with their tick counts (from positionTicks). */
   lineTicks: Map<number, number>;
   /** Where the blamed function starts (1-based line:column), to tell functions apart. */
@@ -93,6 +95,7 @@ export function sampledWitness(profiles: Profile | Profile[], filter: FrameFilte
   let total = 0;
   let spanSamples = 0;
   let programSamples = 0;
+  let noUserSamples = 0;
   for (const profile of Array.isArray(profiles) ? profiles : [profiles]) {
     const byId = new Map<number, ProfileNode>();
     const parent = new Map<number, number>();
@@ -119,7 +122,7 @@ export function sampledWitness(profiles: Profile | Profile[], filter: FrameFilte
       const outerId = outermostUser(leaf, byId, parent, filter);
       if (outerId !== undefined) tally(outerAcc, byId.get(outerId)!, outerId === leafId, seen, 'o', chainOf);
       const blamedId = blameNode(leaf, byId, parent, filter);
-      if (blamedId === undefined) continue;
+      if (blamedId === undefined) { noUserSamples++; continue; }
       tally(acc, byId.get(blamedId)!, blamedId === leafId, seen, 'b', chainOf);
     }
   }
@@ -149,7 +152,7 @@ export function sampledWitness(profiles: Profile | Profile[], filter: FrameFilte
   const cf = best.cf;
   const witness: SampledWitness = {
     stack: [location, ...best.stack.slice(1)], location, exactLine, share: best.count / Math.max(1, total), lineTicks: best.lineTicks,
-    spanSamples, programSamples,
+    spanSamples, programSamples, noUserSamples,
     functionStart: `${urlToFile(cf.url)}:${cf.lineNumber + 1}:${cf.columnNumber + 1}`,
   };
   const outer = mostSampled(outerAcc);
