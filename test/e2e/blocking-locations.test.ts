@@ -64,6 +64,7 @@ for (const c of CASES) {
     if (c.columnAt) assert.equal(fin.location!.column, want.text.indexOf(c.columnAt) + 1, `column at "${c.columnAt}"`);
     if (c.cause) assert.equal(fin.cause, c.cause);
     assert.ok(fin.stack.length >= 1 && fin.stack.some((f) => f.file === file && f.line === want.line), 'the stack contains the blocking frame');
+    assert.ok(!fin.stack.some((f) => /dist[\\/]runtime[\\/]/.test(f.file)), `no frame of the agent itself in the stack: ${JSON.stringify(fin.stack)}`);
 
     // Live: a report with the same id went out before the final one, while the block was still going on.
     const liveIndex = r.events.findIndex((e) => e.type === 'block' && e.id === fin.id && !e.final);

@@ -270,7 +270,9 @@ export class Watchdog {
   private emit(ev: Evidence, final: boolean, durationMs: number, location: SourceLocation | undefined,
     stack: SourceLocation[], cause: BlockEvent['cause'], lineOnly = false): Promise<void> {
     const block: BlockEvent = {
-      type: 'block', ts: ev.since, id: ev.id, final, durationMs: Math.round(durationMs * 1000) / 1000, cause, stack,
+      type: 'block', ts: ev.since, id: ev.id, final, durationMs: Math.round(durationMs * 1000) / 1000, cause,
+      // The agent's own frames (task hooks the rewritten code calls) are ours, not the user's: never shown.
+      stack: stack.filter((f) => classify(f.file, this.o.filter) !== 'own'),
     };
     if (ev.taskId) block.taskId = ev.taskId;
     if (location) block.location = location;
