@@ -270,6 +270,9 @@ function removeRecentChild(parent: TaskNode, id: number): boolean {
 
 /** True when `next`'s line is one of the outer frames of `prev`'s stack: `prev` saw the same chain, deeper. */
 function keepEarlierLocation(prev: Block, next: Block): boolean {
+  // A stall is placed at its outermost user frame on purpose (the loop that keeps it going), not at whichever
+  // short step a live report happened to catch.
+  if (next.cause === 'stall') return false;
   const loc = next.location;
   if (!prev.location || prev.stack.length < 2) return false;
   if (!loc) return true;

@@ -191,6 +191,16 @@ test('a final report that only saw the caller keeps the deeper line the live rep
   assert.equal(m.blocks.get(2)!.location!.function, 'render');
 });
 
+test('a stall keeps the final report\'s place (the loop that keeps it going), not the short step a live report caught', () => {
+  const tick = at(3, 36, 'tick');
+  const loop = at(7, 35, 'stall');
+  const m = new TraceModel(new TraceBuilder()
+    .block({ id: 1, final: false, durationMs: 60, cause: 'callback', location: tick, stack: [tick, loop] })
+    .block({ id: 1, final: true, durationMs: 300, cause: 'stall', location: loop, stack: [tick, loop] }).events);
+  assert.deepEqual(m.blocks.get(1)!.location, loop);
+  assert.equal(m.blocks.get(1)!.cause, 'stall');
+});
+
 test('a malformed event from an unvalidated source is counted and skipped; the rest still applies', () => {
   const m = new TraceModel();
   m.apply([
