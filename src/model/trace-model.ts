@@ -2,9 +2,9 @@
 // Every consumer (CLI, extension host, webview) reads a run through it, so a trace means the same everywhere.
 // Cost per event is O(1) in the common case; memory is proportional to tasks, not to events
 // (slices and awaited lists are capped per task).
-import { GROUP_KINDS, type BlockEvent, type GroupEvent, type ProcessEvent, type SourceLocation, type SpawnEvent, type TraceEvent } from '../protocol/events.ts';
+import { GROUP_KINDS, type BlockEvent, type GroupEvent, type ProcessEvent, type SourceLocation, type SpawnEvent, type TallyEvent, type TraceEvent } from '../protocol/events.ts';
 import { baseName } from './paths.ts';
-import type { Block, ModelSnapshotInfo, TaskNode, TaskState } from './types.ts';
+import type { Block, ModelSnapshotInfo, TallyNode, TaskNode, TaskState } from './types.ts';
 
 /** Run slices kept per task; beyond it they are only counted (runs/runMs stay exact). */
 export const MAX_SLICES = 1000;
@@ -28,9 +28,11 @@ export class TraceModel {
   /** Blocks by id, live and final reports merged (the latest wins). Insertion order = order first seen = time order. */
   readonly blocks = new Map<number, Block>();
   readonly info: ModelSnapshotInfo = {
-    dropped: 0, dropsByReason: {}, endTs: 0, events: 0, orphanEvents: 0, invalidEvents: 0,
+    dropped: 0, dropsByReason: {}, endTs: 0, tallied: 0, events: 0, orphanEvents: 0, invalidEvents: 0,
     counts: { pending: 0, resolved: 0, rejected: 0, cancelled: 0 },
   };
+  /** Counted tasks of hot call sites, by tally id (see TallyNode). */
+  readonly tallies = new Map<number, TallyNode>();
   /** Bumps on every apply() so a view can tell that it must redraw. */
   version = 0;
   private readonly awaitedSets = new Map<number, Set<number>>();
@@ -126,6 +128,7 @@ export class TraceModel {
         break;
       }
       case 'group': this.onGroup(ev); break;
+      case 'tally': this.onTally(ev); break;
       case 'block': this.onBlock(ev); break;
       case 'drop': {
         const prev = this.info.dropsByReason[ev.reason] ?? 0;
@@ -183,6 +186,35 @@ export class TraceModel {
     this.tasks.set(ev.id, node);
     parent.children.push(ev.id);
     this.info.counts.pending++;
+  }
+
+  private onTally(ev: TallyEvent): void {
+    this.seen(ev.ts);
+    let node = this.tallies.get(ev.id);
+    if (!node) {
+      node = {
+        id: ev.id, parentId: ev.parentId, kind: ev.kind, name: ev.name, count: 0, resolved: 0, rejected: 0, cancelled: 0,
+        pending: 0, runs: 0, runMs: 0, firstTs: ev.firstTs, lastTs: ev.ts, tallies: [],
+      };
+      if (ev.site) node.site = this.internSite(ev.site);
+      const parentTally = ev.parentTally === undefined ? undefined : this.tallies.get(ev.parentTally);
+      if (parentTally) {
+        node.parentTally = parentTally.id;
+        node.parentId = parentTally.parentId;
+        parentTally.tallies.push(ev.id);
+      } else {
+        const parent = this.tasks.get(ev.parentId) ?? this.root;
+        node.parentId = parent.id;
+        (parent.tallies ??= []).push(ev.id);
+      }
+      this.tallies.set(ev.id, node);
+    }
+    // Counts are cumulative: the latest replaces (a stale, smaller one never rolls them back).
+    if (ev.count < node.count) return;
+    this.info.tallied += ev.count - node.count;
+    node.count = ev.count; node.resolved = ev.resolved; node.rejected = ev.rejected; node.cancelled = ev.cancelled;
+    node.pending = Math.max(0, ev.count - ev.resolved - ev.rejected - ev.cancelled);
+    node.runs = ev.runs; node.runMs = ev.runMs; node.lastTs = ev.ts;
   }
 
   private onGroup(ev: GroupEvent): void {

@@ -32,8 +32,33 @@ export interface TaskNode {
   slicesOmitted: number;
   /** Ids of blocks that happened while this task's code ran. */
   blocks: number[];
+  /** Tallies of tasks it spawned from hot call sites (counted, not recorded one by one), in order first seen. */
+  tallies?: number[];
   /** Group nodes only: every task passed to the combinator, in order (a member spawned elsewhere stays under its own parent). */
   members?: number[];
+}
+
+/**
+ * Tasks a hot call site spawned beyond its budget of exact ones, counted instead of recorded (TallyEvent):
+ * one node per (spawner, call site). It hangs under its nearest recorded task (`parentId`) or under the
+ * tally whose tasks spawned these (`parentTally`).
+ */
+export interface TallyNode {
+  id: number;
+  parentId: number;
+  parentTally?: number;
+  kind: TaskKind;
+  name: string;
+  site?: SourceLocation;
+  count: number; resolved: number; rejected: number; cancelled: number;
+  /** count - resolved - rejected - cancelled. */
+  pending: number;
+  runs: number; runMs: number;
+  firstTs: number;
+  /** When the latest counts were taken. */
+  lastTs: number;
+  /** Tallies of what these tasks spawned, in order first seen. */
+  tallies: number[];
 }
 
 /** A block, merged from its live and final events (the latest wins). */
@@ -50,6 +75,8 @@ export interface ModelSnapshotInfo {
   endTs: number;
   /** Tasks per state, kept up to date on every event (the root included). */
   counts: Record<TaskState, number>;
+  /** Tasks counted in tallies (sum of their counts), beside the recorded ones in `counts`. */
+  tallied: number;
   /** Events applied so far. */
   events: number;
   /** Events that named a task never spawned (dropped by the agent's cap, or a damaged trace); they are skipped. */

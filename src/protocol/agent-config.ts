@@ -11,6 +11,12 @@ export interface AgentConfig {
   thresholdMs: number;
   /** Most tasks the agent keeps track of at once; beyond it, new tasks are dropped and counted. */
   taskCap: number;
+  /**
+   * Tasks each call site records exactly before its further tasks are counted in tallies (TallyEvent); the
+   * site earns exactPerSecond more each second, up to this many. 0: every task is recorded (no tallies).
+   */
+  exactPerSite: number;
+  exactPerSecond: number;
   /** Slices/callback runs shorter than this are only counted (in the task's settle aggregates), not sent. */
   runMinMs: number;
   /** Also instrument code under node_modules (more tasks, more overhead). */
@@ -22,7 +28,7 @@ export interface AgentConfig {
 }
 
 export const DEFAULT_AGENT_CONFIG: Omit<AgentConfig, 'socket'> = {
-  mode: 'tree', thresholdMs: 50, taskCap: 100_000, runMinMs: 1, includeNodeModules: false, followChildren: false,
+  mode: 'tree', thresholdMs: 50, taskCap: 100_000, exactPerSite: 1000, exactPerSecond: 100, runMinMs: 1, includeNodeModules: false, followChildren: false,
 };
 
 /** Reads the config from the environment value; undefined when absent or unusable (the agent then stays idle). */

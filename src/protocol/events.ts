@@ -83,6 +83,29 @@ export interface BlockEvent {
   stack: SourceLocation[];
 }
 
+/**
+ * Tasks counted, not recorded one by one. Each call site records its first tasks exactly (1000 by default,
+ * and 100 more each second); beyond that budget its tasks, and everything they spawn, are counted here,
+ * one tally per (spawner, call site): the work of a hot site stays visible as counts, at a fraction of the
+ * cost of one record per task. Counts are cumulative: a later tally event with the same id replaces the
+ * earlier one. Tally ids are their own numbering, apart from task ids.
+ */
+export interface TallyEvent {
+  type: 'tally'; ts: number; id: number;
+  /** The nearest recorded (exact) task the counted tasks descend from (0: the root). */
+  parentId: number;
+  /** When the counted tasks were spawned by counted tasks: that tally. */
+  parentTally?: number;
+  kind: TaskKind; name: string;
+  site?: SourceLocation;
+  /** Tasks spawned so far, and how many of them resolved, rejected or were cancelled (the rest are pending). */
+  count: number; resolved: number; rejected: number; cancelled: number;
+  /** Callback runs / async slices, and their total time (ms). */
+  runs: number; runMs: number;
+  /** When the first counted task was spawned. */
+  firstTs: number;
+}
+
 /** Events the agent had to drop to stay within its memory caps; counts are cumulative. */
 export interface DropEvent { type: 'drop'; ts: number; count: number; reason: string }
 
@@ -95,6 +118,6 @@ export interface ExitEvent {
 
 export type TraceEvent =
   | ProcessEvent | SpawnEvent | RunEvent | AwaitEvent | SettleEvent | CancelEvent | GroupEvent
-  | BlockEvent | DropEvent | ExitEvent;
+  | TallyEvent | BlockEvent | DropEvent | ExitEvent;
 
 export type TraceLine = HeaderEvent | TraceEvent;

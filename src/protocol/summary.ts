@@ -7,6 +7,18 @@ export interface SummaryTask {
   location?: { file: string; line: number; column: number };
 }
 
+/** Tasks a hot call site spawned beyond its budget of exact ones: counted, not listed one by one (see TallyEvent). */
+export interface SummaryTally {
+  id: string;
+  /** The nearest listed task they descend from (null: the root). */
+  parentId: string | null;
+  /** The tally whose tasks spawned these, when they were counted too. */
+  parentTally?: string;
+  name: string; kind: TaskKind;
+  count: number; resolved: number; rejected: number; cancelled: number; pending: number;
+  location?: { file: string; line: number; column: number };
+}
+
 export interface SummaryBlock {
   durationMs: number; taskId: string | null; cause: 'callback' | 'stall';
   location?: SourceLocation; stack: SourceLocation[];
@@ -15,5 +27,8 @@ export interface SummaryBlock {
 export interface Summary {
   schema: 'loopscope.summary/1';
   exitCode: number | null; signal?: string | null; durationMs: number; thresholdMs: number;
-  tasks: SummaryTask[]; blocks: SummaryBlock[]; dropped: number;
+  tasks: SummaryTask[];
+  /** Added in Loopscope 0.2: hot call sites' counted tasks (absent in older files). */
+  tallies?: SummaryTally[];
+  blocks: SummaryBlock[]; dropped: number;
 }

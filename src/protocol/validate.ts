@@ -39,6 +39,7 @@ const SHAPES: Record<string, Record<string, Check>> = {
   settle: { ts: num, id: int, state: oneOf(['resolved', 'rejected']), 'runs?': int, 'runMs?': num, 'awaits?': int },
   cancel: { ts: num, id: int, reason: oneOf(CANCEL_REASONS) },
   group: { ts: num, id: int, members: arrayOf(int) },
+  tally: { ts: num, id: int, parentId: int, 'parentTally?': int, kind: oneOf(TASK_KINDS), name: str, 'site?': location, count: int, resolved: int, rejected: int, cancelled: int, runs: int, runMs: num, firstTs: num },
   block: { ts: num, id: int, final: bool, durationMs: num, cause: oneOf(['callback', 'stall']), 'taskId?': int, 'location?': location, stack: arrayOf(location) },
   drop: { ts: num, count: int, reason: str },
   exit: { ts: num, code: nullable(int), signal: nullable(str), reason: oneOf(['exit', 'crash', 'killed', 'lost']), 'error?': str },

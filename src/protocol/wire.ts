@@ -3,7 +3,7 @@
 // Kind CONTROL carries one JSON message (UTF-8). Kind RECORDS carries task records as little-endian
 // float64s, RECORD_SLOTS per record: text per event is what makes tracing expensive, so the hot
 // events travel as numbers and strings travel once per call site ("site" messages).
-import type { CaptureMode, ProcessEvent, SourceLocation, TaskKind, TraceEvent } from './events.ts';
+import type { CaptureMode, ProcessEvent, SourceLocation, TallyEvent, TaskKind, TraceEvent } from './events.ts';
 import { WIRE_VERSION } from './version.ts';
 
 export const FRAME_HEADER_BYTES = 5;
@@ -30,6 +30,9 @@ export const OP_SPAWN_SETTLE = 7; // [op, id, parentId, siteId, state 1=resolved
  * nothing came between: decodes to the spawn event, then the parent's settle (runs 1, awaits 0).
  */
 export const OP_SPAWN_SETTLE_PARENT = 8; // [op, id, parentId, siteId, parent's state, parent's runMs, ts(spawn), ts(settle)]
+/** A tally (see TallyEvent): its place and count; always followed by its OP_TALLY_STATE record. */
+export const OP_TALLY = 9; // [op, tallyId, parentId, siteId, parentTallyId (0: none), count, ts, firstTs]
+export const OP_TALLY_STATE = 10; // [op, tallyId, resolved, rejected, cancelled, runMs, ts, runs]
 export const CANCEL_CODES = ['clearTimeout', 'clearInterval', 'clearImmediate', 'abort', 'destroyed'] as const;
 
 /** What a call site is: sent once, before the first record that names it. */
@@ -135,6 +138,21 @@ export class WireDecoder {
     out.push(ev);
   }
 
+  /** The tally whose OP_TALLY was read and whose OP_TALLY_STATE (next record, maybe next frame) completes it. */
+  private openTally: TallyEvent | undefined;
+
+  private tally(view: DataView, p: number): void {
+    const f = (slot: number): number => view.getFloat64(p + slot * 8, true);
+    const site = this.sites.get(f(3));
+    const t: TallyEvent = {
+      type: 'tally', ts: f(6), id: f(1), parentId: f(2), kind: site?.kind ?? 'async-function', name: site?.name ?? '(unknown)',
+      count: f(5), resolved: 0, rejected: 0, cancelled: 0, runs: 0, runMs: 0, firstTs: f(7),
+    };
+    if (f(4) > 0) t.parentTally = f(4);
+    if (site?.file !== undefined) t.site = siteLocation(site);
+    this.openTally = t;
+  }
+
   private records(view: DataView, start: number, end: number, out: TraceEvent[]): void {
     const bytes = RECORD_SLOTS * 8;
     if ((end - start) % bytes !== 0) throw new WireError('records frame is not a whole number of records');
@@ -161,6 +179,16 @@ export class WireDecoder {
           runs: c, runMs: view.getFloat64(p + 32, true), awaits: view.getFloat64(p + 40, true),
         }); break;
         case OP_CANCEL: out.push({ type: 'cancel', ts, id: a, reason: CANCEL_CODES[b] ?? 'destroyed' }); break;
+        case OP_TALLY: this.tally(view, p); break;
+        case OP_TALLY_STATE: {
+          const t = this.openTally;
+          this.openTally = undefined;
+          if (!t || t.id !== a) throw new WireError(`tally state for ${a} without its tally record`);
+          t.resolved = b; t.rejected = c; t.cancelled = view.getFloat64(p + 32, true);
+          t.runMs = view.getFloat64(p + 40, true); t.runs = view.getFloat64(p + 56, true);
+          out.push(t);
+          break;
+        }
         case OP_MEMBER: {
           const last = out[out.length - 1];
           if (last && last.type === 'group' && last.id === a) last.members.push(b);
