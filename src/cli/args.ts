@@ -19,6 +19,8 @@ export interface RunArgs {
   node?: string;
   includeNodeModules: boolean;
   taskCap?: number;
+  /** Tasks recorded exactly per call site before the rest are counted (the agent's exactPerSite; 0 = every task). */
+  exactPerSite?: number;
 }
 
 export interface ReportArgs { trace: string; html?: string }
@@ -75,6 +77,16 @@ function positiveNumber(name: string, raw: string, usage: string, integer: boole
   return n;
 }
 
+/** `--exact <n|all>`: a whole number of tasks per call site, or `all` (0 in the agent's config: record every task). */
+function exactPerSite(raw: string): number {
+  if (raw.trim().toLowerCase() === 'all') return 0;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(n) || n <= 0) {
+    throw new UsageError(`--exact must be a whole number of tasks per call site greater than 0, or "all" to record every task, got "${raw}"`, RUN_USAGE);
+  }
+  return n;
+}
+
 export function parseRunArgs(argv: readonly string[]): RunArgs {
   const r = new ArgReader(argv, RUN_USAGE);
   const out: Partial<RunArgs> & Pick<RunArgs, 'thresholdMs' | 'mode' | 'failOnBlock' | 'quiet' | 'includeNodeModules'> = {
@@ -100,6 +112,7 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
       case '--node': out.node = r.value(name, inline, 'the path of a node executable'); break;
       case '--include-node-modules': out.includeNodeModules = r.flag(name, inline); break;
       case '--task-cap': out.taskCap = positiveNumber(name, r.value(name, inline, 'a number of tasks'), RUN_USAGE, true); break;
+      case '--exact': out.exactPerSite = exactPerSite(r.value(name, inline, 'tasks per call site, e.g. --exact 5000, or --exact all')); break;
       default: throw new UsageError(`unknown option ${name} for run`, RUN_USAGE);
     }
   }

@@ -32,7 +32,11 @@ export async function runCommand(args: RunArgs, out: Output): Promise<number> {
   try {
     session = await launch({
       script: args.script, args: args.scriptArgs, cwd, stdio: 'inherit', nodePath: args.node,
-      agent: { mode: args.mode, thresholdMs: args.thresholdMs, includeNodeModules: args.includeNodeModules, ...(args.taskCap ? { taskCap: args.taskCap } : {}) },
+      agent: {
+        mode: args.mode, thresholdMs: args.thresholdMs, includeNodeModules: args.includeNodeModules,
+        ...(args.taskCap ? { taskCap: args.taskCap } : {}),
+        ...(args.exactPerSite !== undefined ? { exactPerSite: args.exactPerSite } : {}),
+      },
     });
   } catch (err) {
     writer?.close();

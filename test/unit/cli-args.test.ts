@@ -10,11 +10,18 @@ test('run: defaults', () => {
 
 test('run: every option, in both --x v and --x=v forms', () => {
   const a = parseRunArgs(['--threshold', '12.5', '--mode=blocking', '--trace', 't.ndjson', '--summary=s.json', '--fail-on-block', '--quiet',
-    '--node', '/opt/node', '--include-node-modules', '--task-cap=500', 'app.js']);
+    '--node', '/opt/node', '--include-node-modules', '--task-cap=500', '--exact', '5000', 'app.js']);
   assert.deepEqual(a, {
     script: 'app.js', scriptArgs: [], thresholdMs: 12.5, mode: 'blocking', trace: 't.ndjson', summary: 's.json', failOnBlock: true,
-    quiet: true, node: '/opt/node', includeNodeModules: true, taskCap: 500,
+    quiet: true, node: '/opt/node', includeNodeModules: true, taskCap: 500, exactPerSite: 5000,
   });
+});
+
+test('run: --exact takes a whole number of tasks per call site, or all (0 in the agent config: record every task)', () => {
+  assert.equal(parseRunArgs(['--exact', '50', 'a.js']).exactPerSite, 50);
+  assert.equal(parseRunArgs(['--exact=all', 'a.js']).exactPerSite, 0);
+  assert.equal(parseRunArgs(['--exact', 'ALL', 'a.js']).exactPerSite, 0);
+  assert.equal(parseRunArgs(['a.js']).exactPerSite, undefined, 'absent: the agent default');
 });
 
 test('run: everything after the script is the script\'s, even what looks like our options', () => {
@@ -38,6 +45,11 @@ test('run: bad values name the option and the value', () => {
     [['--threshold='], /--threshold must be a number greater than 0, got ""/],
     [['--task-cap', '1.5', 'a.js'], /--task-cap must be a whole number greater than 0, got "1.5"/],
     [['--mode', 'all', 'a.js'], /--mode must be tree or blocking, got "all"/],
+    [['--exact', '0', 'a.js'], /--exact must be a whole number of tasks per call site greater than 0, or "all" to record every task, got "0"/],
+    [['--exact=2.5', 'a.js'], /--exact must be .*, got "2\.5"/],
+    [['--exact', 'every', 'a.js'], /--exact must be .*, got "every"/],
+    [['--exact', '-5', 'a.js'], /--exact needs a value/],
+    [['--exact='], /--exact must be .*, got ""/],
     [['--trace'], /--trace needs a value/],
     [['--trace', '--quiet', 'a.js'], /--trace needs a value/],
     [['--quiet=yes', 'a.js'], /--quiet takes no value/],
