@@ -1,6 +1,6 @@
 // The `--summary` file (loopscope.summary/1, contract in protocol/summary.ts) built from a model.
 import type { SourceLocation } from '../protocol/events.ts';
-import type { Summary, SummaryBlock, SummaryTask } from '../protocol/summary.ts';
+import type { Summary, SummaryBlock, SummaryTally, SummaryTask } from '../protocol/summary.ts';
 import { SUMMARY_SCHEMA } from '../protocol/version.ts';
 import { isListedTask, listedSelfOrAncestor } from './listing.ts';
 import { fileUrlToPath, isUserCode } from './paths.ts';
@@ -21,7 +21,9 @@ function ms(v: number): number {
 
 /**
  * Tasks a user would recognise, parents before children, each with `parentId` = its nearest listed
- * ancestor; blocks in time order, their `taskId` the nearest listed task (so every id resolves in `tasks`).
+ * ancestor; tallies (hot call sites' counted tasks) in the order first seen, a parent tally before its
+ * children, their `parentId` the nearest listed task too; blocks in time order, their `taskId` the nearest
+ * listed task (so every task id resolves in `tasks`, every `parentTally` in `tallies`).
  */
 export function buildSummary(model: TraceModel, opts: SummaryOptions = {}): Summary {
   const tasks: SummaryTask[] = [];
@@ -41,6 +43,7 @@ export function buildSummary(model: TraceModel, opts: SummaryOptions = {}): Summ
     for (let i = node.children.length - 1; i >= 0; i--) stack.push([node.children[i], parentForChildren]);
   }
 
+  const tallies = summaryTallies(model);
   const blocks = model.blockList().map((b) => summaryBlock(model, b));
   const exit = model.info.exit;
   const summary: Summary = {
@@ -48,10 +51,32 @@ export function buildSummary(model: TraceModel, opts: SummaryOptions = {}): Summ
     exitCode: exit ? exit.code : null,
     durationMs: ms(exit ? exit.ts : model.info.endTs),
     thresholdMs: model.info.process?.thresholdMs ?? opts.thresholdMs ?? DEFAULT_THRESHOLD_MS,
-    tasks, blocks, dropped: model.info.dropped,
+    tasks, tallies, blocks, dropped: model.info.dropped,
   };
   if (exit) summary.signal = exit.signal;
   return summary;
+}
+
+/**
+ * Every tally (always present, [] when nothing was counted). Tally ids are their own numbering, apart from
+ * task ids: `parentId` names a task, `parentTally` a tally. The model only links a tally to a parent tally it
+ * already holds, so insertion order puts parents first.
+ */
+function summaryTallies(model: TraceModel): SummaryTally[] {
+  const out: SummaryTally[] = [];
+  for (const t of model.tallies.values()) {
+    const parent = model.tasks.get(t.parentId) ?? model.root;
+    const listed = listedSelfOrAncestor(model, parent);
+    const s: SummaryTally = {
+      id: String(t.id), parentId: String(listed.id), name: t.name, kind: t.kind,
+      count: t.count, resolved: t.resolved, rejected: t.rejected, cancelled: t.cancelled,
+      pending: Math.max(0, t.count - t.resolved - t.rejected - t.cancelled),
+    };
+    if (t.parentTally !== undefined && model.tallies.has(t.parentTally)) s.parentTally = String(t.parentTally);
+    if (t.site) s.location = { file: fileUrlToPath(t.site.file), line: t.site.line, column: t.site.column };
+    out.push(s);
+  }
+  return out;
 }
 
 function summaryBlock(model: TraceModel, b: Block): SummaryBlock {
