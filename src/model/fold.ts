@@ -1,7 +1,7 @@
 // Folding siblings: a thousand `fetchItem` calls under one parent read as one line with a count.
 // Used by the terminal tree and by views that draw large trees.
 import type { TaskKind } from '../protocol/events.ts';
-import { TASK_STATES, type TaskNode, type TaskState } from './types.ts';
+import { TASK_STATES, type TallyNode, type TaskNode, type TaskState } from './types.ts';
 
 export interface FoldGroup {
   /** kind + name + site: what makes siblings "the same". */
@@ -40,6 +40,43 @@ export function foldSiblings(nodes: readonly TaskNode[]): FoldGroup[] {
 }
 
 /** "998 resolved, 2 rejected" (states with a zero count left out, in a fixed order). */
-export function formatStateCounts(counts: Record<TaskState, number>): string {
-  return TASK_STATES.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`).join(', ');
+export function formatStateCounts(counts: Record<TaskState, number>, format: (n: number) => string = String): string {
+  return TASK_STATES.filter((s) => counts[s] > 0).map((s) => `${format(counts[s])} ${s}`).join(', ');
+}
+
+/** 98000 → "98,000": counted tasks run into the millions. Not locale-dependent (stable output for tests and logs). */
+export function formatCount(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** Tallies with the same kind, name and site, summed: a hot site counted under many spawners reads as one line. */
+export interface TallyFoldGroup {
+  key: string;
+  kind: TaskKind;
+  name: string;
+  /** The folded tallies, in order first seen. */
+  tallies: TallyNode[];
+  /** Counted tasks in all, and how many are in each state. */
+  count: number;
+  counts: Record<TaskState, number>;
+}
+
+/** Groups tallies the way foldSiblings groups tasks (same foldKey), summing their counts. */
+export function foldTallies(tallies: readonly TallyNode[]): TallyFoldGroup[] {
+  const groups = new Map<string, TallyFoldGroup>();
+  for (const t of tallies) {
+    const key = foldKey(t);
+    let g = groups.get(key);
+    if (!g) {
+      g = { key, kind: t.kind, name: t.name, tallies: [], count: 0, counts: { pending: 0, resolved: 0, rejected: 0, cancelled: 0 } };
+      groups.set(key, g);
+    }
+    g.tallies.push(t);
+    g.count += t.count;
+    g.counts.resolved += t.resolved;
+    g.counts.rejected += t.rejected;
+    g.counts.cancelled += t.cancelled;
+    g.counts.pending += Math.max(0, t.count - t.resolved - t.rejected - t.cancelled);
+  }
+  return [...groups.values()];
 }

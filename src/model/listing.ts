@@ -4,7 +4,7 @@ import { GROUP_KINDS } from '../protocol/events.ts';
 import { isUserCode } from './paths.ts';
 import { isGenericName } from './task-label.ts';
 import type { TraceModel } from './trace-model.ts';
-import type { TaskNode } from './types.ts';
+import type { TallyNode, TaskNode } from './types.ts';
 
 /** Named async functions, callbacks with a site in user code, combinators, timers and I/O the user started; and the root. */
 export function isListedTask(node: TaskNode): boolean {
@@ -43,6 +43,29 @@ export function listedChildren(model: TraceModel, node: TaskNode): TaskNode[] {
     const child = model.tasks.get(stack.pop()!);
     if (!child) continue;
     if (isListedTask(child)) { out.push(child); continue; }
+    for (let i = child.children.length - 1; i >= 0; i--) stack.push(child.children[i]);
+  }
+  return out;
+}
+
+/**
+ * The tallies (counted tasks of hot call sites) shown directly below `node` in the listed view: its own, then
+ * those of unlisted descendants (lifted up like their listed tasks), in order. Child tallies of a tally stay
+ * under that tally.
+ */
+export function listedTallies(model: TraceModel, node: TaskNode): TallyNode[] {
+  const out: TallyNode[] = [];
+  if (model.tallies.size === 0) return out; // most runs: no walk at all
+  const add = (n: TaskNode): void => {
+    if (n.tallies) for (const id of n.tallies) { const t = model.tallies.get(id); if (t) out.push(t); }
+  };
+  add(node);
+  const stack: number[] = [];
+  for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]);
+  while (stack.length > 0) {
+    const child = model.tasks.get(stack.pop()!);
+    if (!child || isListedTask(child)) continue;
+    add(child);
     for (let i = child.children.length - 1; i >= 0; i--) stack.push(child.children[i]);
   }
   return out;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TraceModel, buildSummary } from '../../src/model/index.ts';
-import type { Summary } from '../../src/protocol/index.ts';
+import type { Summary, TallyEvent } from '../../src/protocol/index.ts';
 import { APP, TraceBuilder, at, shopTrace } from './model-builder.ts';
 
 function ancestorsIn(s: Summary, id: string): string[] {
@@ -66,4 +66,43 @@ test('a run that has not exited yet: no exit code, duration so far', () => {
   assert.equal(s.exitCode, null);
   assert.ok(s.durationMs >= 30);
   assert.equal(s.tasks.find((t) => t.id === '0')!.state, 'pending');
+});
+
+/** A tally event as the agent sends it (cumulative counts; a later one with the same id replaces). */
+function tally(b: TraceBuilder, ev: Partial<TallyEvent> & Pick<TallyEvent, 'id' | 'parentId' | 'name' | 'count'>): TraceBuilder {
+  b.events.push({ type: 'tally', ts: ++b.ts, kind: 'async-function', resolved: ev.count, rejected: 0, cancelled: 0, runs: ev.count, runMs: 1, firstTs: b.ts, ...ev });
+  return b;
+}
+
+test('tallies: always present, [] when nothing was counted', () => {
+  const s = buildSummary(new TraceModel(shopTrace().exit().events));
+  assert.deepEqual(s.tallies, []);
+});
+
+test('tallies: counts with pending, the latest cumulative event, parentId the nearest listed task, parentTally, location', () => {
+  const b = shopTrace();
+  tally(b, { id: 1, parentId: 1, name: 'leaf', site: at(12, 3), count: 500, resolved: 400 });
+  // Spawned by the anonymous library continuation 5 (not listed): credited to loadDashboard (1), like its tasks.
+  tally(b, { id: 2, parentId: 5, name: 'fetchPrice', site: at(14), count: 20, resolved: 10, rejected: 5, cancelled: 2 });
+  // What the counted leaf tasks spawned: counted too, under tally 1.
+  tally(b, { id: 3, parentId: 1, parentTally: 1, kind: 'timeout', name: 'setTimeout', site: at(13), count: 9000, resolved: 9000 });
+  tally(b, { id: 1, parentId: 1, name: 'leaf', site: at(12, 3), count: 98_000, resolved: 97_990 });
+  tally(b, { id: 4, parentId: 0, name: 'tick', count: 3, resolved: 3 }); // no site; spawned by the main module
+  b.exit(0);
+  const s = buildSummary(new TraceModel(b.events));
+  assert.deepEqual(s.tallies, [
+    { id: '1', parentId: '1', name: 'leaf', kind: 'async-function', count: 98_000, resolved: 97_990, rejected: 0, cancelled: 0, pending: 10,
+      location: { file: APP, line: 12, column: 3 } },
+    { id: '2', parentId: '1', name: 'fetchPrice', kind: 'async-function', count: 20, resolved: 10, rejected: 5, cancelled: 2, pending: 3,
+      location: { file: APP, line: 14, column: 1 } },
+    { id: '3', parentId: '1', parentTally: '1', name: 'setTimeout', kind: 'timeout', count: 9000, resolved: 9000, rejected: 0, cancelled: 0, pending: 0,
+      location: { file: APP, line: 13, column: 1 } },
+    { id: '4', parentId: '0', name: 'tick', kind: 'async-function', count: 3, resolved: 3, rejected: 0, cancelled: 0, pending: 0 },
+  ]);
+  for (const t of s.tallies!) {
+    assert.ok(s.tasks.some((x) => x.id === t.parentId), `parentId of tally ${t.id} is a listed task`);
+    if (t.parentTally) assert.ok(s.tallies!.findIndex((x) => x.id === t.parentTally) < s.tallies!.indexOf(t), 'parent tally first');
+  }
+  assert.ok(!s.tasks.some((t) => t.name === 'leaf'), 'counted tasks are not listed as tasks');
+  assert.deepEqual(JSON.parse(JSON.stringify(s)), s, 'plain JSON');
 });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {
   TraceModel, renderTaskTree, renderBlockingSummary, formatBlockLine, formatBlockDiagnostic, displayPath, isUserCode, taskLabel, isListedTask,
 } from '../../src/model/index.ts';
+import type { TallyEvent } from '../../src/protocol/index.ts';
 import { CWD, TraceBuilder, at, shopTrace } from './model-builder.ts';
 
 test('the task tree: nesting, group node with member count, marks for rejected / cancelled / pending', () => {
@@ -176,4 +177,71 @@ test('the blocking summary keeps columns aligned with hostile names and cuts lon
   const locColumn = lines[1].indexOf('/home/');
   for (const l of lines.slice(1, 21)) assert.equal(l.indexOf('/home/'), locColumn, l);
   assert.equal(lines[21], '  … 5 more');
+});
+
+/** A tally event as the agent sends it (cumulative counts; a later one with the same id replaces). */
+function tally(b: TraceBuilder, ev: Partial<TallyEvent> & Pick<TallyEvent, 'id' | 'parentId' | 'name' | 'count'>): TraceBuilder {
+  b.events.push({ type: 'tally', ts: ++b.ts, kind: 'async-function', resolved: ev.count, rejected: 0, cancelled: 0, runs: ev.count, runMs: 1, firstTs: b.ts, ...ev });
+  return b;
+}
+
+test('tallies: a "×N counted" line after the site\'s exact tasks, child tallies nested, lifted from unlisted spawners, totals at the end', () => {
+  const b = new TraceBuilder().spawn(1, 0, 'async-function', 'loadAll', at(1));
+  for (let i = 0; i < 3; i++) b.spawn(10 + i, 1, 'async-function', 'leaf', at(12)).settle(10 + i, 'resolved');
+  b.spawn(20, 1, 'then', '(anonymous)').spawn(21, 0, 'timeout', 'setTimeout', at(50)).settle(21, 'resolved');
+  tally(b, { id: 1, parentId: 1, name: 'leaf', site: at(12), count: 50_000, resolved: 49_000 });
+  tally(b, { id: 2, parentId: 20, name: 'hidden', site: at(30), count: 7 });
+  tally(b, { id: 3, parentId: 1, parentTally: 1, kind: 'timeout', name: 'setTimeout', site: at(40), count: 90_000, resolved: 89_990 });
+  tally(b, { id: 1, parentId: 1, name: 'leaf', site: at(12), count: 98_000, resolved: 97_990 });
+  b.settle(20, 'resolved').settle(1, 'resolved').exit(0);
+  const text = renderTaskTree(new TraceModel(b.events), { cwd: CWD });
+  assert.equal(text, [
+    'main module  src/app.js  (exit code 0)',
+    '├─ loadAll  src/app.js:1',
+    '│  ├─ leaf ×3  (3 resolved)  src/app.js:12',
+    '│  ├─ leaf ×98,000 counted  (10 pending, 97,990 resolved)  src/app.js:12',
+    '│  │  └─ setTimeout callback ×90,000 counted  (10 pending, 89,990 resolved)  src/app.js:40',
+    '│  └─ hidden ×7 counted  (7 resolved)  src/app.js:30',
+    '└─ setTimeout callback  src/app.js:50',
+    '(20 counted tasks were still pending at exit)',
+    '(188,007 tasks from 3 hot call sites were counted rather than recorded one by one: the "counted" lines;'
+      + ' `loopscope run --exact <n|all>` sets how many each site records first)',
+    '',
+  ].join('\n'));
+});
+
+test('tallies of one site under many folded spawners read as one line with the summed counts; a huge run stays compact', () => {
+  // 1000 exact workers (folded), each of which spawned leaf tasks beyond leaf's budget: one tally per (spawner, site).
+  const b = new TraceBuilder().spawn(1, 0, 'async-function', 'loadAll', at(1));
+  for (let i = 0; i < 1000; i++) {
+    const id = 100 + i;
+    b.spawn(id, 1, 'async-function', 'worker', at(5));
+    tally(b, { id: i + 1, parentId: id, name: 'leaf', site: at(12), count: 98, resolved: i === 0 ? 97 : 98 });
+    tally(b, { id: 5000 + i, parentId: id, parentTally: i + 1, kind: 'immediate', name: 'setImmediate', site: at(13), count: 2 });
+    b.settle(id, 'resolved');
+  }
+  tally(b, { id: 9999, parentId: 1, name: 'worker', site: at(5), count: 4000 });
+  b.exit(0);
+  const m = new TraceModel(b.events);
+  const text = renderTaskTree(m, { cwd: CWD });
+  const lines = text.trimEnd().split('\n');
+  assert.ok(lines.length <= 8, text);
+  assert.match(text, /^│? *├─ worker ×1000 {2}\(1000 resolved\) {2}src\/app\.js:5$/m);
+  assert.match(text, /^│? *│ {2}└─ leaf ×98,000 counted {2}\(1 pending, 97,999 resolved\) {2}src\/app\.js:12$/m);
+  assert.match(text, /^│? *│ {5}└─ setImmediate callback ×2,000 counted {2}\(2,000 resolved\) {2}src\/app\.js:13$/m);
+  assert.match(text, /^│? *└─ worker ×4,000 counted {2}\(4,000 resolved\) {2}src\/app\.js:5$/m);
+  assert.match(text, /\(104,000 tasks from 3 hot call sites were counted/);
+
+  // Depth and width limits count what they hide, counted tasks included.
+  const deep = renderTaskTree(m, { cwd: CWD, maxDepth: 2 });
+  assert.match(deep, /└─ … 100,000 counted below$/m, deep);
+  const narrow = renderTaskTree(m, { cwd: CWD, maxChildren: 1 });
+  assert.match(narrow, /└─ … 4,000 counted$/m, narrow);
+  const cut = renderTaskTree(m, { cwd: CWD, maxLines: 2 });
+  assert.match(cut, /^… cut at 2 lines \(1001 tasks in all, and 104,000 counted\)$/m, cut);
+});
+
+test('a tree without tallies says nothing about counting', () => {
+  const text = renderTaskTree(new TraceModel(shopTrace().exit(0).events), { cwd: CWD });
+  assert.doesNotMatch(text, /counted/);
 });
