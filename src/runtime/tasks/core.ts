@@ -7,6 +7,7 @@ import { SHARED_CURRENT_TASK, type RecordSink } from '../contracts.ts';
 import { TICKS_PER_MS } from './clock.ts';
 import { Recorder } from './recorder.ts';
 import { Sites, spawnKind, type SiteTable, type SpawnKind } from './sites.ts';
+import { TallyBook, type Tally } from './tally.ts';
 import { Task } from './task.ts';
 
 export interface CoreOptions {
@@ -16,6 +17,9 @@ export interface CoreOptions {
   runMinMs: number;
   /** The clock, in integer ticks (TICKS_PER_MS per ms): task objects then hold small integers. */
   ticks: () => number;
+  /** Exact tasks per call site before its tasks are counted in tallies (0: every task exact), and its refill per second. */
+  exactPerSite: number;
+  exactPerSecond: number;
 }
 
 /** Most just-returned children remembered per slice: beyond it the list restarts (pairing is best effort). */
@@ -69,16 +73,46 @@ export function createTaskCore(o: CoreOptions) {
   const tagged = new WeakMap<object, Task>();
 
   const setCurrent = (t: Task): void => { cur = t; shared[SHARED_CURRENT_TASK] = t.id; };
+  const tallies = new TallyBook({ perSite: o.exactPerSite, perSecond: o.exactPerSecond, ticks: now, ticksPerMs: TICKS_PER_MS });
+
+  /** A counted task: transparent like an untracked one (its id is its nearest exact ancestor's), counted in `tl`. */
+  const counted = (parent: Task, tl: Tally): Task => {
+    const t = new Task(parent.id, parent.id, false);
+    t.tally = tl;
+    return t;
+  };
+
+  /**
+   * A task of (used) site `site` spawned by `parent`: counted when the parent is counted or the site is past
+   * its budget, undefined when it is to be recorded exactly.
+   */
+  const countedChild = (parent: Task, site: number, ts: number): Task | undefined => {
+    const ptl = parent.tally;
+    if (ptl !== null) return counted(parent, tallies.underTally(ptl, site, ts));
+    if (tallies.exact(site)) return undefined;
+    return counted(parent, tallies.underTask(parent, site, ts));
+  };
+
+  /** The end of a counted task's slice or callback run. */
+  const countRun = (tl: Tally, t: Task, ts: number): void => {
+    tl.runs++;
+    tl.runTicks += ts - t.start;
+    tallies.touch(tl);
+  };
 
   const ASYNC_FUNCTION = spawnKind('async-function', undefined);
   const newTask = (parent: Task, sid: number, k: SpawnKind, ts: number): Task => {
-    if (!enabled || live >= cap) {
-      if (enabled) droppedTasks++;
+    if (!enabled) return new Task(parent.id, parent.id, false);
+    const site = sites.use(sid, k);
+    const c = countedChild(parent, site, ts);
+    if (c !== undefined) return c;
+    if (live >= cap) {
+      droppedTasks++;
       return new Task(parent.id, parent.id, false);
     }
     const t = new Task(nextId++, parent.id, true);
     live++;
-    rec.push(OP_SPAWN, t.id, parent.id, sites.use(sid, k), 0, 0, ms(ts));
+    rec.push(OP_SPAWN, t.id, parent.id, site, 0, 0, ms(ts));
     return t;
   };
 
@@ -108,12 +142,18 @@ export function createTaskCore(o: CoreOptions) {
   const settle = (t: Task, rejected: boolean, ts: number): void => {
     if (t.settled) return;
     t.settled = true;
-    if (!t.tracked) return;
-    live--;
-    const state = rejected ? 2 : 1;
-    // Most tasks of a busy program settle in their first slice having recorded nothing: one record, not two.
-    if (t.runs !== 1 || t.awaits !== 0 || !rec.settleSpawn(t.id, state, ms(t.runMs), ms(ts))) {
-      rec.push(OP_SETTLE, t.id, state, t.runs, ms(t.runMs), t.awaits, ms(ts));
+    if (t.tracked) {
+      live--;
+      const state = rejected ? 2 : 1;
+      // Most tasks of a busy program settle in their first slice having recorded nothing: one record, not two.
+      if (t.runs !== 1 || t.awaits !== 0 || !rec.settleSpawn(t.id, state, ms(t.runMs), ms(ts))) {
+        rec.push(OP_SETTLE, t.id, state, t.runs, ms(t.runMs), t.awaits, ms(ts));
+      }
+    } else {
+      const tl = t.tally;
+      if (tl === null) return;
+      if (rejected) tl.rejected++; else tl.resolved++;
+      tallies.touch(tl);
     }
     const groups = t.groups;
     if (groups !== null) notifyGroups(groups, rejected, ts);
@@ -123,9 +163,15 @@ export function createTaskCore(o: CoreOptions) {
     if (t.settled) return;
     t.settled = true;
     t.err = true; // a combinator sees a cancelled member as rejected
-    if (!t.tracked) return;
-    live--;
-    rec.push(OP_CANCEL, t.id, code, 0, 0, 0, ms(precise()));
+    if (t.tracked) {
+      live--;
+      rec.push(OP_CANCEL, t.id, code, 0, 0, 0, ms(precise()));
+    } else {
+      const tl = t.tally;
+      if (tl === null) return;
+      tl.cancelled++;
+      tallies.touch(tl);
+    }
     const groups = t.groups;
     if (groups !== null) notifyGroups(groups, true, precise());
   };
@@ -154,17 +200,24 @@ export function createTaskCore(o: CoreOptions) {
     const ts = now();
     const parent = cur;
     slotTable = null;
-    let t: Task;
-    if (!enabled || live >= cap) {
-      if (enabled) droppedTasks++;
+    let t: Task | undefined;
+    if (!enabled) {
       t = new Task(parent.id, parent.id, false);
     } else {
       const b = tbl.$lsBase;
       const sid = (b === undefined ? sites.base(tbl) : b) + n;
       if (!asyncSiteSent(sid)) { sites.use(sid, ASYNC_FUNCTION); markAsyncSent(sid); }
-      t = new Task(nextId++, parent.id, true);
-      live++;
-      rec.push(OP_SPAWN, t.id, parent.id, sid, 0, 0, ms(ts));
+      t = countedChild(parent, sid, ts);
+      if (t !== undefined) {
+        // counted
+      } else if (live >= cap) {
+        droppedTasks++;
+        t = new Task(parent.id, parent.id, false);
+      } else {
+        t = new Task(nextId++, parent.id, true);
+        live++;
+        rec.push(OP_SPAWN, t.id, parent.id, sid, 0, 0, ms(ts));
+      }
     }
     t.prev = parent;
     t.mark = jrLen;
@@ -197,6 +250,8 @@ export function createTaskCore(o: CoreOptions) {
       if (jrLen > t.mark) keepKids(t);
       // Awaiting a task that already settled (an async function that never awaited) is not a wait.
       if (on !== undefined && on.tracked && !on.settled) rec.push(OP_AWAIT, t.id, on.id, 0, 0, 0, ms(ts));
+    } else if (t.tally !== null) {
+      countRun(t.tally, t, ts);
     }
     jrLen = t.mark;
     if (t.first) { t.first = false; pushJustReturned(t); }
@@ -224,6 +279,9 @@ export function createTaskCore(o: CoreOptions) {
     slotTable = null;
     if (t.tracked && enabled) {
       endSlice(t, ts);
+      settle(t, t.err, ts);
+    } else if (t.tally !== null) {
+      countRun(t.tally, t, ts);
       settle(t, t.err, ts);
     }
     jrLen = t.mark;
@@ -287,6 +345,7 @@ export function createTaskCore(o: CoreOptions) {
   /** The callback of t that enter() began has returned (or thrown). */
   const leave = (t: Task, prev: Task): void => {
     if (t.tracked && enabled) endSlice(t, now());
+    else if (t.tally !== null) countRun(t.tally, t, now());
     jrLen = t.mark;
     setCurrent(prev);
   };
@@ -316,7 +375,8 @@ export function createTaskCore(o: CoreOptions) {
   /** A combinator group over `members` (the array given to Promise.all & co.). */
   const group = (k: SpawnKind, sid: number, mode: number, members: unknown[], then: Function): Task => {
     const g = newTask(cur, sid, k, precise());
-    if (!g.tracked) return g;
+    // A counted group still follows its members, to count it settled when the combinator would.
+    if (!g.tracked && g.tally === null) return g;
     g.mode = mode;
     const ts = precise();
     // Children that just returned in this slice, oldest first, matched to untagged native promises in order.
@@ -350,8 +410,8 @@ export function createTaskCore(o: CoreOptions) {
           else if (pairAt < pairedUntil) mt = jr[pairAt++]!;
         }
       }
-      if (mt !== undefined && mt.tracked) {
-        rec.push(OP_MEMBER, g.id, mt.id, 0, 0, 0, ms(ts));
+      if (mt !== undefined && (mt.tracked || mt.tally !== null)) {
+        if (g.tracked && mt.tracked) rec.push(OP_MEMBER, g.id, mt.id, 0, 0, 0, ms(ts));
         if (mt.settled) { known(mt.err); continue; }
         pending++;
         const had = mt.groups;
@@ -378,7 +438,7 @@ export function createTaskCore(o: CoreOptions) {
     return g;
   };
 
-  const tag = (p: object, t: Task): void => { tagged.set(p, t); };
+  const tag = (p: object, t: Task): void => { if (t.tracked) tagged.set(p, t); };
   const current = (): Task => cur;
 
   return {
@@ -390,6 +450,7 @@ export function createTaskCore(o: CoreOptions) {
     get enabled() { return enabled; },
     disable(): void { enabled = false; },
     flush(): void {
+      tallies.emit((op, a, b, c, d, e, ts, f) => rec.push8(op, a, b, c, d, e, ts, f), ms, now());
       rec.flush();
       if (droppedTasks > 0) {
         const n = droppedTasks;

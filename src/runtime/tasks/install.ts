@@ -33,7 +33,7 @@ export function installWith(config: AgentConfig, sink: RecordSink, shared: Float
     clock = startCoarseClock();
     const core = createTaskCore({
       sink, shared, taskCap: Math.max(1, config.taskCap), runMinMs: config.runMinMs,
-      ticks: clock.ticks,
+      ticks: clock.ticks, exactPerSite: config.exactPerSite, exactPerSecond: config.exactPerSecond,
     });
     const runtimeDir = opts.runtimeDir ?? findRuntimeDir();
     const host = createTransformHost({ includeNodeModules: config.includeNodeModules, ownDir: runtimeDir ?? '' });

@@ -28,6 +28,12 @@ export class Recorder {
     this.at = at + RECORD_SLOTS;
   }
 
+  /** A record that uses all RECORD_SLOTS slots (the last one, `f`, after ts). */
+  push8(op: number, a: number, b: number, c: number, d: number, e: number, ts: number, f: number): void {
+    this.push(op, a, b, c, d, e, ts);
+    this.buf[this.last + 7] = f;
+  }
+
   /**
    * When the last record still buffered is task `id`'s spawn (or its child's), turns it into a spawn+settle
    * record (one record instead of two; nothing came between them, so the decoded events are the same). False otherwise.

@@ -4,6 +4,8 @@
 // Booleans share one integer field; group state (pending members, mode) shares another.
 // Fields are `declare`d and assigned in the constructor: class-field syntax would compile to
 // define-semantics initializers (slower, and the fields first hold undefined).
+import type { Tally } from './tally.ts';
+
 const TRACKED = 1;
 const FIRST = 2;
 const ERR = 4;
@@ -27,6 +29,8 @@ export class Task {
   declare kids: Task[] | null;
   /** The combinator group this task is a member of (an array in the rare case of several). */
   declare groups: Task | Task[] | null;
+  /** A counted task (not recorded: its call site passed its budget): the tally that counts it. */
+  declare tally: Tally | null;
   /** For groups: pending members * 8 + mode (1 all, 2 allSettled, 3 race, 4 any). */
   declare private g: number;
 
@@ -44,6 +48,7 @@ export class Task {
     this.kids = null;
     this.groups = null;
     this.g = 0;
+    this.tally = null;
   }
 
   get tracked(): boolean { return (this.f & TRACKED) !== 0; }

@@ -1,0 +1,153 @@
+// Tallies: the tasks of a hot call site, counted instead of recorded one by one. Each call site records
+// its first tasks exactly (a budget per site, refilled each second, so a long-running program keeps fresh
+// exact samples); beyond it, its tasks and everything they spawn are counted, one Tally per (spawner, site).
+// A count costs a few field stores where a record costs a record's bytes all the way to the trace: on a
+// promise-heavy program that is most of the agent's cost (see bench/README.md).
+import { OP_TALLY, OP_TALLY_STATE } from '../../protocol/index.ts';
+import type { Task } from './task.ts';
+
+type Push = (op: number, a: number, b: number, c: number, d: number, e: number, ts: number, f: number) => void;
+
+export class Tally {
+  declare readonly id: number;
+  /** The nearest exact task the counted tasks descend from (its id is what a counted task reports as current). */
+  declare readonly parentId: number;
+  declare readonly parentTally: Tally | null;
+  /** The exact spawner (null under a parent tally): once it settled, nothing more can be counted here. */
+  declare readonly spawner: Task | null;
+  declare readonly site: number;
+  declare count: number;
+  declare resolved: number;
+  declare rejected: number;
+  declare cancelled: number;
+  declare runs: number;
+  declare runTicks: number;
+  declare readonly firstTs: number;
+  declare lastTs: number;
+  /** Tallies of what these tasks spawn (few: one per call site inside them). */
+  declare kids: Tally[] | null;
+  declare dirty: boolean;
+
+  constructor(id: number, parentId: number, parentTally: Tally | null, spawner: Task | null, site: number, ts: number) {
+    this.id = id;
+    this.parentId = parentId;
+    this.parentTally = parentTally;
+    this.spawner = spawner;
+    this.site = site;
+    this.count = 0;
+    this.resolved = 0;
+    this.rejected = 0;
+    this.cancelled = 0;
+    this.runs = 0;
+    this.runTicks = 0;
+    this.firstTs = ts;
+    this.lastTs = ts;
+    this.kids = null;
+    this.dirty = false;
+  }
+}
+
+/** Site ids fit in 22 bits for the (spawner, site) key; beyond that, sites share tallies (never seen). */
+const SITE_SPACE = 4194304;
+
+export interface TallyOptions {
+  /** Exact tasks per site before counting (0: never count). */
+  perSite: number;
+  /** Exact tasks a site earns back per second, up to perSite. */
+  perSecond: number;
+  /** The task clock (ticks) and its ticks per ms. */
+  ticks: () => number;
+  ticksPerMs: number;
+}
+
+export class TallyBook {
+  private nextId = 1;
+  /** Tallies under exact spawners, by spawner id * SITE_SPACE + site. */
+  private readonly byKey = new Map<number, Tally>();
+  private readonly dirtyList: Tally[] = [];
+  /** Per site id: exact tasks left in its budget (undefined: untouched, a full budget). */
+  private readonly left: number[] = [];
+  /** Per site id: the second its budget last ran out or refilled. */
+  private readonly refilledAt: number[] = [];
+  private readonly ticksPerSecond: number;
+  private flushes = 0;
+
+  constructor(private readonly o: TallyOptions) {
+    this.ticksPerSecond = o.ticksPerMs * 1000;
+  }
+
+  /** Whether site `site` may record one more task exactly now (takes it from the budget). */
+  exact(site: number): boolean {
+    const perSite = this.o.perSite;
+    if (perSite <= 0) return true;
+    const left = this.left[site];
+    if (left === undefined) { this.left[site] = perSite - 1; return true; }
+    if (left > 0) { this.left[site] = left - 1; return true; }
+    const sec = Math.floor(this.o.ticks() / this.ticksPerSecond);
+    const at = this.refilledAt[site];
+    if (at === undefined) { this.refilledAt[site] = sec; return false; }
+    if (sec <= at) return false;
+    const earned = Math.min(perSite, (sec - at) * this.o.perSecond);
+    this.refilledAt[site] = sec;
+    if (earned <= 0) return false;
+    this.left[site] = earned - 1;
+    return true;
+  }
+
+  /** The tally for tasks of `site` spawned by exact task `spawner`; counts one more. */
+  underTask(spawner: Task, site: number, ts: number): Tally {
+    const key = spawner.id * SITE_SPACE + (site % SITE_SPACE);
+    let t = this.byKey.get(key);
+    if (t === undefined) {
+      t = new Tally(this.nextId++, spawner.id, null, spawner, site, ts);
+      this.byKey.set(key, t);
+    }
+    this.spawned(t, ts);
+    return t;
+  }
+
+  /** The tally for tasks of `site` spawned by counted tasks of `parent`; counts one more. */
+  underTally(parent: Tally, site: number, ts: number): Tally {
+    let kids = parent.kids;
+    let t: Tally | undefined;
+    if (kids === null) kids = parent.kids = [];
+    else for (let i = 0; i < kids.length; i++) if (kids[i]!.site === site) { t = kids[i]; break; }
+    if (t === undefined) {
+      t = new Tally(this.nextId++, parent.parentId, parent, null, site, ts);
+      kids.push(t);
+    }
+    this.spawned(t, ts);
+    return t;
+  }
+
+  private spawned(t: Tally, ts: number): void {
+    t.count++;
+    t.lastTs = ts;
+    this.touch(t);
+  }
+
+  touch(t: Tally): void {
+    if (!t.dirty) { t.dirty = true; this.dirtyList.push(t); }
+  }
+
+  /**
+   * Writes every tally that changed since the last call (cumulative counts: two records each). A parent
+   * tally became dirty before its kids, so it is always announced first. ms(): ticks → ms.
+   */
+  emit(push: Push, ms: (ticks: number) => number, nowTicks: number): void {
+    const list = this.dirtyList;
+    if (list.length === 0) return;
+    const now = ms(nowTicks);
+    for (let i = 0; i < list.length; i++) {
+      const t = list[i]!;
+      t.dirty = false;
+      push(OP_TALLY, t.id, t.parentId, t.site, t.parentTally === null ? 0 : t.parentTally.id, t.count, now, ms(t.firstTs));
+      push(OP_TALLY_STATE, t.id, t.resolved, t.rejected, t.cancelled, ms(t.runTicks), now, t.runs);
+    }
+    list.length = 0;
+    // Now and then, forget the lookup entries of spawners that settled: they spawn nothing more.
+    if (++this.flushes % 20 === 0) {
+      for (const [key, t] of this.byKey) if (t.spawner !== null && t.spawner.settled) this.byKey.delete(key);
+    }
+  }
+}
