@@ -1,9 +1,11 @@
 // A trace in the Chrome Trace Event format (JSON object form), which Perfetto and chrome://tracing open:
 // run slices as complete events on the main thread, each task as a nestable async span from spawn to
-// settle, blocks on a track of their own. Timestamps in microseconds.
+// settle, blocks on a track of their own, and one counter track per hot call site for its counted tasks
+// (tallies have counts, not per-task times, so no spans). Timestamps in microseconds.
 import type { TraceEvent } from '../protocol/events.ts';
 import { TRACE_SCHEMA } from '../protocol/version.ts';
 import { blockFunction, blockLocation, formatDuration } from './block-text.ts';
+import { foldKey } from './fold.ts';
 import { formatLocation } from './paths.ts';
 import { taskLabel } from './task-label.ts';
 import { TraceModel } from './trace-model.ts';
@@ -57,6 +59,8 @@ export function toChromeTrace(events: readonly TraceEvent[]): ChromeTrace {
     out.push({ name, cat: 'task', ph: 'e', ts: e, pid, tid: MAIN_TID, id, args: { state: node.state } });
   }
 
+  pushTallyCounters(events, model, pid, out);
+
   const blocks = model.blockList().map((b) => ({ ts: us(b.ts), end: us(b.ts) + us(Math.max(0, b.durationMs)), block: b }));
   for (const { ts, end, block } of nestSlices(blocks)) {
     const loc = blockLocation(block);
@@ -89,6 +93,7 @@ export function toChromeTrace(events: readonly TraceEvent[]): ChromeTrace {
       source: 'loopscope', schema: TRACE_SCHEMA, pid, argv: proc?.argv ?? [], cwd: proc?.cwd ?? null,
       nodeVersion: proc?.nodeVersion ?? null, platform: proc?.platform ?? null, timeOrigin: proc?.timeOrigin ?? null,
       thresholdMs: proc?.thresholdMs ?? null, dropped: model.info.dropped, tasks: model.tasks.size, blocks: model.blocks.size,
+      tallies: model.tallies.size, counted: model.info.tallied,
     },
   };
 }
@@ -106,6 +111,32 @@ function pushRuns(events: readonly TraceEvent[], model: TraceModel, pid: number,
       name: taskLabel(model.tasks.get(r.id)!), cat: 'run', ph: 'X', ts: r.ts, dur: durUs(r.ts, r.end), pid, tid: MAIN_TID,
       args: { taskId: r.id },
     });
+  }
+}
+
+/**
+ * Counted tasks (tallies) have no spawn/settle times of their own, only cumulative counts, so they get no spans:
+ * instead one counter ('C') track per hot call site ("counted: leaf app.js:12"), its value the site's counted tasks
+ * so far (summed over its tallies, one per spawner), stepping at each tally event. Tracks are per site, not per
+ * tally, so a site counted under a thousand spawners is one track.
+ */
+function pushTallyCounters(events: readonly TraceEvent[], model: TraceModel, pid: number, out: ChromeTraceEvent[]): void {
+  if (model.tallies.size === 0) return;
+  const latest = new Map<number, number>(); // tally id → its latest count
+  const perSite = new Map<string, { name: string; count: number }>();
+  for (const ev of events) {
+    if (ev.type !== 'tally' || !Number.isFinite(ev.count)) continue;
+    const prev = latest.get(ev.id) ?? 0;
+    if (ev.count < prev) continue; // cumulative: a stale, smaller count never rolls back
+    latest.set(ev.id, ev.count);
+    const key = foldKey(ev);
+    let site = perSite.get(key);
+    if (!site) {
+      site = { name: `counted: ${taskLabel(ev)}${ev.site ? ' ' + formatLocation(ev.site) : ''}`, count: 0 };
+      perSite.set(key, site);
+    }
+    site.count += ev.count - prev;
+    out.push({ name: site.name, cat: 'tally', ph: 'C', ts: us(ev.ts), pid, tid: MAIN_TID, args: { counted: site.count } });
   }
 }
 

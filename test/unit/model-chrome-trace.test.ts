@@ -44,3 +44,24 @@ test('events for unknown tasks and settle without spawn do not produce dangling 
   const b = new TraceBuilder().settle(5, 'resolved').run(6, 1).cancel(7, 'abort');
   assertValid(toChromeTrace(b.events).traceEvents);
 });
+
+test('tallies: no spans (no per-task times), one counter track per hot site summing its tallies over time', () => {
+  const b = shopTrace();
+  const tally = (id: number, parentId: number, count: number, line = 12) =>
+    b.events.push({ type: 'tally', ts: ++b.ts, id, parentId, kind: 'async-function', name: 'leaf', site: at(line), count, resolved: count, rejected: 0, cancelled: 0, runs: count, runMs: 1, firstTs: 1 });
+  tally(1, 1, 100);
+  tally(2, 2, 50); // the same site under another spawner: the same track
+  tally(1, 1, 300);
+  tally(3, 1, 7, 99); // another site: a track of its own
+  b.exit(0);
+  const trace = toChromeTrace(b.events);
+  assertValid(trace.traceEvents);
+  const counters = trace.traceEvents.filter((e) => e.ph === 'C');
+  assert.deepEqual(counters.map((e) => [e.name.replace(/ \S*app\.js/, ' app.js'), (e.args as { counted: number }).counted]), [
+    ['counted: leaf app.js:12:1', 100], ['counted: leaf app.js:12:1', 150], ['counted: leaf app.js:12:1', 350], ['counted: leaf app.js:99:1', 7],
+  ]);
+  assert.ok(counters.every((e, i) => i === 0 || e.ts >= counters[i - 1].ts));
+  assert.equal(trace.traceEvents.filter((e) => e.ph === 'b').length, 9, 'spans for the recorded tasks only');
+  assert.equal(trace.metadata.counted, 357);
+  assert.equal(trace.metadata.tallies, 3);
+});
