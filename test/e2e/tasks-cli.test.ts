@@ -6,7 +6,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
-import { parseTrace, type SpawnEvent, type TraceEvent } from '../../src/protocol/index.ts';
+import { parseTrace, type SpawnEvent, type Summary, type TraceEvent } from '../../src/protocol/index.ts';
 import { cli, plainNode, ROOT, runProcess } from './cli-helpers.ts';
 
 const FIX = path.join(ROOT, 'test', 'fixtures', 'tasks');
@@ -103,7 +103,64 @@ test('TypeScript entry (tsx on Node 20, type stripping on newer Node)', async ()
   assert.equal(loads[0]!.site?.line, 4);
 });
 
-for (const f of ['dashboard.js', 'race-abort.mjs', 'timers.js', 'crash.js', 'stacks.js', 'type-module/main.js', 'with space/app.js']) {
+// A hot call site: hot() called 5000 times from one loop in run(). With --exact 50 the site records its first
+// 50 calls (plus 100 a second of budget while it runs) and counts the rest in one tally under run().
+test('--exact 50: a hot site\'s first calls are tasks, the rest one tally (summary, exit tree, report, chrome export)', async () => {
+  const script = path.join(FIX, 'hot-site.js');
+  const summaryFile = path.join(dir, 'hot-50.json');
+  const trace = path.join(dir, 'hot-50.ndjson');
+  const r = await cli(['run', '--exact', '50', '--summary', summaryFile, '--trace', trace, '--', script]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'total 24995000\n');
+  const s = JSON.parse(readFileSync(summaryFile, 'utf8')) as Summary;
+  const hot = s.tasks.filter((t) => t.name === 'hot');
+  const run = s.tasks.filter((t) => t.name === 'run');
+  assert.equal(run.length, 1);
+  assert.ok(hot.length >= 50 && hot.length < 1000, `about 50 exact hot() tasks, got ${hot.length}`);
+  assert.ok(hot.every((t) => t.parentId === run[0].id && t.state === 'resolved' && t.location?.line === 5));
+  assert.equal(s.tallies?.length, 1, JSON.stringify(s.tallies));
+  const tally = s.tallies![0];
+  assert.deepEqual(tally, {
+    id: tally.id, parentId: run[0].id, name: 'hot', kind: 'async-function',
+    count: 5000 - hot.length, resolved: 5000 - hot.length, rejected: 0, cancelled: 0, pending: 0,
+    location: { file: script, line: 5, column: 1 },
+  });
+  const counted = (5000 - hot.length).toLocaleString('en-US');
+  assert.match(r.stderr, new RegExp(`^│  ├─ hot ×${hot.length}  \\(${hot.length} resolved\\)  test/fixtures/tasks/hot-site\\.js:5$`, 'm'), r.stderr);
+  assert.match(r.stderr, new RegExp(`^│  └─ hot ×${counted} counted  \\(${counted} resolved\\)  test/fixtures/tasks/hot-site\\.js:5$`, 'm'), r.stderr);
+  assert.match(r.stderr, new RegExp(`^\\(${counted} tasks from a hot call site were counted`, 'm'));
+
+  // The recorded trace says the same through `report` and `export --chrome`.
+  const report = await cli(['report', trace]);
+  assert.equal(report.code, 0, report.stderr);
+  assert.match(report.stdout, new RegExp(`└─ hot ×${counted} counted  \\(${counted} resolved\\)`));
+  const chromeFile = path.join(dir, 'hot-50.json.chrome');
+  const exported = await cli(['export', '--chrome', chromeFile, trace]);
+  assert.equal(exported.code, 0, exported.stderr);
+  const chrome = JSON.parse(readFileSync(chromeFile, 'utf8')) as { traceEvents: Array<{ ph: string; name: string; args?: { counted?: number } }> };
+  const counters = chrome.traceEvents.filter((e) => e.ph === 'C');
+  assert.ok(counters.length > 0 && counters.every((e) => /^counted: hot .*hot-site\.js:5:1$/.test(e.name)), JSON.stringify(counters.slice(0, 3)));
+  assert.equal(counters.at(-1)!.args?.counted, 5000 - hot.length);
+});
+
+test('--exact all: every call is a task, no tallies', async () => {
+  const summaryFile = path.join(dir, 'hot-all.json');
+  const r = await cli(['run', '--quiet', '--exact', 'all', '--summary', summaryFile, '--', path.join(FIX, 'hot-site.js')]);
+  assert.equal(r.code, 0, r.stderr);
+  const s = JSON.parse(readFileSync(summaryFile, 'utf8')) as Summary;
+  assert.equal(s.tasks.filter((t) => t.name === 'hot').length, 5000);
+  assert.deepEqual(s.tallies, []);
+});
+
+test('--exact with a bad value: the problem and the usage line, exit code 2, nothing run', async () => {
+  const r = await cli(['run', '--exact', 'lots', '--', path.join(FIX, 'hot-site.js')]);
+  assert.equal(r.code, 2);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /--exact must be a whole number of tasks per call site greater than 0, or "all" to record every task, got "lots"/);
+  assert.match(r.stderr, /usage: loopscope run/);
+});
+
+for (const f of ['dashboard.js', 'race-abort.mjs', 'timers.js', 'crash.js', 'stacks.js', 'type-module/main.js', 'with space/app.js', 'hot-site.js']) {
   test(`behaviour preserved under \`loopscope run\`: ${f}`, async () => {
     const script = path.join(FIX, f);
     const base = await plainNode(script);
