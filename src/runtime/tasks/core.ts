@@ -141,7 +141,7 @@ export function createTaskCore(o: CoreOptions) {
 
   const settle = (t: Task, rejected: boolean, ts: number): void => {
     if (t.settled) return;
-    t.settled = true;
+    if (!t.reused) t.settled = true;
     if (t.tracked) {
       live--;
       const state = rejected ? 2 : 1;
@@ -161,8 +161,10 @@ export function createTaskCore(o: CoreOptions) {
 
   const cancel = (t: Task, code: number): void => {
     if (t.settled) return;
-    t.settled = true;
-    t.err = true; // a combinator sees a cancelled member as rejected
+    if (!t.reused) {
+      t.settled = true;
+      t.err = true; // a combinator sees a cancelled member as rejected
+    }
     if (t.tracked) {
       live--;
       rec.push(OP_CANCEL, t.id, code, 0, 0, 0, ms(precise()));
@@ -332,6 +334,23 @@ export function createTaskCore(o: CoreOptions) {
   /** A task spawned by an API call (timer, I/O, then, group) from the current task. */
   const spawn = (k: SpawnKind, sid: number): Task => newTask(cur, sid, k, precise());
 
+  /**
+   * Like spawn, for callbacks that never run inside one another (timers): a counted one comes back as its
+   * tally's reused task object (Task.reused) instead of a new one per call. The caller must make sure a
+   * reused task is settled or cancelled once per callback (not by its own flag, which it never sets).
+   */
+  const spawnCallback = (k: SpawnKind, sid: number): Task => {
+    const t = newTask(cur, sid, k, precise());
+    const tl = t.tally;
+    if (tl === null) return t;
+    let r = tl.runner;
+    if (r === null) {
+      r = tl.runner = t;
+      t.reused = true;
+    }
+    return r;
+  };
+
   /** A callback of task t starts running (one slice); returns the task to restore with leave(). */
   const enter = (t: Task): Task => {
     const prev = cur;
@@ -446,7 +465,7 @@ export function createTaskCore(o: CoreOptions) {
     s, w, r, x, e, k, fa,
     R: root,
     // patches
-    takeSite, spawn, enter, leave, run, runAs, group, settle, cancel, tag, current, precise,
+    takeSite, spawn, spawnCallback, enter, leave, run, runAs, group, settle, cancel, tag, current, precise,
     get enabled() { return enabled; },
     disable(): void { enabled = false; },
     flush(): void {

@@ -54,20 +54,25 @@ export function patchTimers(core: TaskCore, origThen: Function): void {
       const prev = core.enter(t);
       let ok = false;
       try {
-        const out = Reflect.apply(callback, this, arguments);
+        // Node calls a timer's callback with no arguments unless extra ones were given: no arguments object then.
+        const out = arguments.length === 0 ? callback.call(this) : Reflect.apply(callback, this, arguments);
         ok = true;
         return out;
       } finally {
         // No catch-and-rethrow: an uncaught error must still point at the user's throw, not at us.
         if (!ok) t.err = true;
         core.leave(t, prev);
-        if (!repeat) core.settle(t, t.err, core.precise());
+        if (!repeat) {
+          core.settle(t, t.err, core.precise());
+          // A reused (counted) task has no flag of its own: the handle forgets it, so a late clear counts nothing.
+          if (t.reused) { this[TASK] = undefined; t.err = false; }
+        }
       }
     };
     const shared = handlesCarry(original, kind);
     return function (this: unknown, callback: unknown, a1?: unknown, a2?: unknown) {
       if (typeof callback !== 'function' || !core.enabled) return Reflect.apply(original, this, arguments);
-      const t: Task = core.spawn(k, core.takeSite());
+      const t: Task = shared ? core.spawnCallback(k, core.takeSite()) : core.spawn(k, core.takeSite());
       const wrapped = shared ? runTimer : closureFor(t, callback, repeat);
       const n = arguments.length;
       // The common arities without building an array; the callback gets exactly the arguments it would.
@@ -104,7 +109,12 @@ export function patchTimers(core: TaskCore, origThen: Function): void {
     function (this: unknown, handle: unknown) {
       if (handle !== null && typeof handle === 'object') {
         const t = (handle as any)[TASK] as Task | undefined;
-        if (t !== undefined && !t.settled) { try { core.cancel(t, code); } catch { /* never into the user */ } }
+        if (t !== undefined && !t.settled) {
+          try {
+            core.cancel(t, code);
+            if (t.reused) (handle as any)[TASK] = undefined; // counted once, even if cleared twice
+          } catch { /* never into the user */ }
+        }
       }
       return Reflect.apply(original, this, arguments);
     };

@@ -27,6 +27,8 @@ export class Tally {
   /** Tallies of what these tasks spawn (few: one per call site inside them). */
   declare kids: Tally[] | null;
   declare dirty: boolean;
+  /** The reused task object its counted callbacks run as (see Task.reused), made on first use. */
+  declare runner: Task | null;
 
   constructor(id: number, parentId: number, parentTally: Tally | null, spawner: Task | null, site: number, ts: number) {
     this.id = id;
@@ -44,6 +46,7 @@ export class Tally {
     this.lastTs = ts;
     this.kids = null;
     this.dirty = false;
+    this.runner = null;
   }
 }
 
@@ -106,13 +109,20 @@ export class TallyBook {
     return t;
   }
 
-  /** The tally for tasks of `site` spawned by counted tasks of `parent`; counts one more. */
+  /**
+   * The tally for tasks of `site` spawned by counted tasks of `parent`; counts one more. A site already
+   * counted on the way up (recursion, a chain of timers that re-arm each other) counts there: a chain of a
+   * million hops stays a handful of tallies, not a million nested ones.
+   */
   underTally(parent: Tally, site: number, ts: number): Tally {
     let kids = parent.kids;
     let t: Tally | undefined;
     if (kids === null) kids = parent.kids = [];
     else for (let i = 0; i < kids.length; i++) if (kids[i]!.site === site) { t = kids[i]; break; }
     if (t === undefined) {
+      for (let up: Tally | null = parent; up !== null; up = up.parentTally) {
+        if (up.site === site) { this.spawned(up, ts); return up; }
+      }
       t = new Tally(this.nextId++, parent.parentId, parent, null, site, ts);
       kids.push(t);
     }

@@ -10,6 +10,7 @@ const TRACKED = 1;
 const FIRST = 2;
 const ERR = 4;
 const SETTLED = 8;
+const REUSED = 16;
 
 export class Task {
   declare readonly id: number;
@@ -59,6 +60,12 @@ export class Task {
   set err(v: boolean) { this.f = v ? this.f | ERR : this.f & ~ERR; }
   get settled(): boolean { return (this.f & SETTLED) !== 0; }
   set settled(v: boolean) { this.f = v ? this.f | SETTLED : this.f & ~SETTLED; }
+  /**
+   * One task object that stands for every counted callback of one tally (timers: callbacks never run inside
+   * each other): it never settles itself, its callbacks are counted as they finish.
+   */
+  get reused(): boolean { return (this.f & REUSED) !== 0; }
+  set reused(v: boolean) { this.f = v ? this.f | REUSED : this.f & ~REUSED; }
   get pending(): number { return this.g >> 3; }
   set pending(n: number) { this.g = (n << 3) | (this.g & 7); }
   get mode(): number { return this.g & 7; }

@@ -1,0 +1,65 @@
+// Tallies from a real run: with a small budget of exact tasks per call site, what the program did must still
+// add up (exact tasks + counted ones per call site), cancellations included, and a self-re-arming timer chain
+// must stay a few tallies. Runs the built agent in a real child process (npm run build first).
+import { strict as assert } from 'node:assert';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { TraceModel } from '../../src/model/index.ts';
+import { ROOT, runWithAgent } from './agent-harness.ts';
+
+const FIXTURE = join(ROOT, 'test/fixtures/tasks/counted.js');
+
+/** Per task name: how many tasks (exact + counted) and how they ended. */
+function totals(model: TraceModel): Map<string, { count: number; resolved: number; rejected: number; cancelled: number; pending: number }> {
+  const out = new Map<string, { count: number; resolved: number; rejected: number; cancelled: number; pending: number }>();
+  const get = (name: string) => {
+    let t = out.get(name);
+    if (!t) out.set(name, t = { count: 0, resolved: 0, rejected: 0, cancelled: 0, pending: 0 });
+    return t;
+  };
+  for (const node of model.tasks.values()) {
+    if (node.id === 0) continue;
+    const t = get(node.name);
+    t.count++;
+    t[node.state]++;
+  }
+  for (const tl of model.tallies.values()) {
+    const t = get(tl.name);
+    t.count += tl.count; t.resolved += tl.resolved; t.rejected += tl.rejected; t.cancelled += tl.cancelled; t.pending += tl.pending;
+  }
+  return out;
+}
+
+test('counted tasks: exact + tallied add up per call site, rejections and cancels included', async () => {
+  const run = await runWithAgent(FIXTURE, { config: { mode: 'tree', exactPerSite: 20, exactPerSecond: 0 } });
+  assert.equal(run.code, 0, run.stderr);
+  assert.deepEqual(JSON.parse(run.stdout), { work: 3000, failed: 300 });
+  const model = new TraceModel(run.events);
+  assert.ok(model.tallies.size > 0, 'hot sites were counted');
+  const t = totals(model);
+  assert.deepEqual(t.get('work'), { count: 3000, resolved: 3000, rejected: 0, cancelled: 0, pending: 0 });
+  assert.deepEqual(t.get('inner'), { count: 3000, resolved: 2700, rejected: 300, cancelled: 0, pending: 0 });
+  // The chain: 2000 immediates, 2000 timeouts; the 1000 timers: 500 fired, 500 cleared (each twice: counted once).
+  assert.deepEqual(t.get('setImmediate callback'), { count: 2000, resolved: 2000, rejected: 0, cancelled: 0, pending: 0 });
+  assert.deepEqual(t.get('setTimeout callback'), { count: 3000, resolved: 2500, rejected: 0, cancelled: 500, pending: 0 });
+  // Exactly 20 exact tasks per site; everything beyond is counted.
+  const exactWork = [...model.tasks.values()].filter((n) => n.name === 'work');
+  assert.equal(exactWork.length, 20);
+  // inner() inside counted work() calls is counted under work's tally (a nested tally), not at top level.
+  const innerTallies = [...model.tallies.values()].filter((x) => x.name === 'inner');
+  assert.ok(innerTallies.some((x) => x.parentTally !== undefined && model.tallies.get(x.parentTally)?.name === 'work'));
+  // The re-arming chain folds into its own tallies: a handful, not thousands.
+  const chainTallies = [...model.tallies.values()].filter((x) => x.name === 'setImmediate callback' || x.name === 'setTimeout callback');
+  assert.ok(chainTallies.length <= 6, `chain tallies: ${chainTallies.length}`);
+  assert.equal(model.info.tallied, [...model.tallies.values()].reduce((a, x) => a + x.count, 0));
+});
+
+test('counted tasks: exactPerSite 0 records every task exactly, no tallies', async () => {
+  const run = await runWithAgent(FIXTURE, { config: { mode: 'tree', exactPerSite: 0 } });
+  assert.equal(run.code, 0, run.stderr);
+  const model = new TraceModel(run.events);
+  assert.equal(model.tallies.size, 0);
+  const t = totals(model);
+  assert.equal(t.get('work')?.count, 3000);
+  assert.deepEqual(t.get('setTimeout callback'), { count: 3000, resolved: 2500, rejected: 0, cancelled: 500, pending: 0 });
+});
