@@ -17,7 +17,7 @@ ${RUN_USAGE}
   --threshold <ms>          report callbacks that hold the loop at least this long (default 50)
   --mode tree|blocking      tree: tasks and blocks (default); blocking: only blocks (lowest overhead)
   --trace <file>            record every event to <file> (NDJSON; read it with \`loopscope report\`)
-  --summary <file>          write a JSON summary (tasks, blocks, exit code) to <file>
+  --summary <file>          write a JSON summary (tasks, counted tallies, blocks, exit code) to <file>
   --fail-on-block           exit with code 3 if the program exited 0 but something blocked the loop
   --quiet                   print nothing from Loopscope except errors
   --node <path>             the Node executable to run the script with (default: this one)
