@@ -3,7 +3,7 @@
 import { isUserCode } from '../../src/model/paths.ts';
 import type { RunStore } from '../store.ts';
 import type { UiState } from '../ui-state.ts';
-import { buildRows, subtreeSize, type Row } from './rows.ts';
+import { buildRows, subtreeSize, tallySubtreeCount, type Row } from './rows.ts';
 
 export class RowBuilder {
   private dirty = true;
@@ -11,6 +11,7 @@ export class RowBuilder {
   private lastBuild = 0;
   private cost = 0;
   private readonly foldedCounts = new Map<number, number>();
+  private readonly foldedTallyCounts = new Map<number, number>();
 
   /** Folds, filters or search changed. */
   invalidate(): void { this.dirty = true; }
@@ -29,19 +30,27 @@ export class RowBuilder {
     // time applying events leaves them to the next frame (not for long).
     if (busy.flooding && this.cost > 4 && now - this.lastBuild < Math.max(250, this.cost * 20)) return { deferred: true };
     if (busy.liveFrameSpent && now - this.lastBuild < 1000) return { deferred: true };
-    const rows = buildRows({ tasks: store.model.tasks, rootId: store.root.id, folds: ui.folds, filters: ui.filters, search: ui.search, isUserCode: (f) => isUserCode(f) });
+    const rows = buildRows({ tasks: store.model.tasks, tallies: store.model.tallies, rootId: store.root.id, folds: ui.folds, tallyFolds: ui.tallyFolds, filters: ui.filters, search: ui.search, isUserCode: (f) => isUserCode(f) });
     this.cost = performance.now() - now;
     this.lastBuild = now;
     this.dirty = false;
     this.builtFor = store.structureVersion;
     this.foldedCounts.clear();
+    this.foldedTallyCounts.clear();
     return { rows, deferred: false };
   }
 
-  /** Tasks below `id`, for its folded row (cached until the next rebuild). */
+  /** Tasks below `id` (counted ones included), for its folded row (cached until the next rebuild). */
   foldedCount(store: RunStore, id: number): number {
     let n = this.foldedCounts.get(id);
-    if (n === undefined) { n = subtreeSize(store.model.tasks, id); this.foldedCounts.set(id, n); }
+    if (n === undefined) { n = subtreeSize(store.model.tasks, id, store.model.tallies); this.foldedCounts.set(id, n); }
+    return n;
+  }
+
+  /** Tasks counted in the tallies below tally `id`, for its folded row (cached until the next rebuild). */
+  foldedTallyCount(store: RunStore, id: number): number {
+    let n = this.foldedTallyCounts.get(id);
+    if (n === undefined) { n = tallySubtreeCount(store.model.tallies, id); this.foldedTallyCounts.set(id, n); }
     return n;
   }
 }

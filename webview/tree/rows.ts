@@ -1,11 +1,16 @@
 // Turns the task tree into the flat list of rows the virtual list shows: folds, filters and search applied.
-// Walks only what is unfolded, iteratively (async chains can be thousands deep).
-import type { TaskNode } from '../../src/model/types.ts';
+// Walks only what is unfolded, iteratively (async chains can be thousands deep). Tallies (tasks of a hot call
+// site counted, not recorded) are rows too: after their parent task's children, or under their parent tally.
+import type { TallyNode, TaskNode } from '../../src/model/types.ts';
 import type { Filters } from '../ui-state.ts';
 import { isListedTask } from '../../src/model/listing.ts';
+import { isGenericName } from '../../src/model/task-label.ts';
+import { GROUP_KINDS } from '../../src/protocol/index.ts';
 
 export interface Row {
+  /** A task id, or a tally id when `tally` is set (tallies have their own numbering). */
   id: number;
+  tally?: true;
   depth: number;
   /** Has children that a fold would show. */
   expandable: boolean;
@@ -19,8 +24,11 @@ export interface Row {
 
 export interface RowOptions {
   tasks: ReadonlyMap<number, TaskNode>;
+  /** Absent: no tally rows. */
+  tallies?: ReadonlyMap<number, TallyNode>;
   rootId: number;
   folds: ReadonlyMap<number, boolean>;
+  tallyFolds?: ReadonlyMap<number, boolean>;
   filters: Filters;
   search: string;
   isUserCode: (file: string) => boolean;
@@ -37,9 +45,27 @@ export function isLibraryTask(t: TaskNode, isUserCode: (file: string) => boolean
   return (t.site !== undefined && !isUserCode(t.site.file)) || !isListedTask(t);
 }
 
-/** Ids of tasks that are pending or have a pending descendant (what "hide settled" keeps). */
-export function liveSet(tasks: ReadonlyMap<number, TaskNode>, rootId: number): Set<number> {
+/** The same rule for a tally, by its call site (and, without one, by its name, as for tasks). */
+export function isLibraryTally(t: TallyNode, isUserCode: (file: string) => boolean): boolean {
+  if (t.site !== undefined) return !isUserCode(t.site.file);
+  return !GROUP_KINDS.has(t.kind) && isGenericName(t.name, t.kind);
+}
+
+/** Ids of tallies with pending tasks, or with such a tally below them. */
+export function liveTallies(tallies: ReadonlyMap<number, TallyNode>): Set<number> {
   const keep = new Set<number>();
+  for (const t of tallies.values()) {
+    if (t.pending <= 0) continue;
+    let cur: TallyNode | undefined = t;
+    while (cur && !keep.has(cur.id)) { keep.add(cur.id); cur = cur.parentTally === undefined ? undefined : tallies.get(cur.parentTally); }
+  }
+  return keep;
+}
+
+/** Ids of tasks that are pending or have a pending descendant (counted ones in tallies included): what "hide settled" keeps. */
+export function liveSet(tasks: ReadonlyMap<number, TaskNode>, rootId: number, tallies?: ReadonlyMap<number, TallyNode>, live?: ReadonlySet<number>): Set<number> {
+  const keep = new Set<number>();
+  if (tallies && live) for (const id of live) { const t = tallies.get(id); if (t) keep.add(t.parentId); }
   const order: number[] = [];
   const stack = [rootId];
   while (stack.length) {
@@ -56,61 +82,121 @@ export function liveSet(tasks: ReadonlyMap<number, TaskNode>, rootId: number): S
   return keep;
 }
 
-/** Ids of matching tasks and all their ancestors: search unfolds the way to every match. */
-function searchSet(tasks: ReadonlyMap<number, TaskNode>, needle: string): { matches: Set<number>; path: Set<number> } {
-  const matches = new Set<number>();
-  const path = new Set<number>();
+interface SearchSets {
+  matches: Set<number>; path: Set<number>;
+  /** The same for tallies (their own ids). */
+  tallyMatches: Set<number>; tallyPath: Set<number>;
+}
+
+/** Ids of matching tasks and tallies and all their ancestors: search unfolds the way to every match. */
+function searchSet(tasks: ReadonlyMap<number, TaskNode>, tallies: ReadonlyMap<number, TallyNode> | undefined, needle: string): SearchSets {
+  const s: SearchSets = { matches: new Set(), path: new Set(), tallyMatches: new Set(), tallyPath: new Set() };
   const q = needle.toLowerCase();
+  const up = (p: number | null) => { while (p !== null && !s.path.has(p)) { s.path.add(p); p = tasks.get(p)?.parentId ?? null; } };
   for (const t of tasks.values()) {
     if (!t.name.toLowerCase().includes(q)) continue;
-    matches.add(t.id);
-    let p = t.parentId;
-    while (p !== null && !path.has(p)) { path.add(p); p = tasks.get(p)?.parentId ?? null; }
+    s.matches.add(t.id);
+    up(t.parentId);
   }
-  return { matches, path };
+  if (tallies) for (const t of tallies.values()) {
+    if (!t.name.toLowerCase().includes(q)) continue;
+    s.tallyMatches.add(t.id);
+    let p = t.parentTally;
+    while (p !== undefined && !s.tallyPath.has(p)) { s.tallyPath.add(p); p = tallies.get(p)?.parentTally; }
+    up(t.parentId);
+  }
+  return s;
 }
 
 export function buildRows(o: RowOptions): Row[] {
   const rows: Row[] = [];
   const root = o.tasks.get(o.rootId);
   if (!root) return rows;
-  const live = o.filters.hideSettled ? liveSet(o.tasks, o.rootId) : undefined;
-  const search = o.search.trim() ? searchSet(o.tasks, o.search.trim()) : undefined;
+  const tallies = o.tallies;
+  const liveT = o.filters.hideSettled && tallies ? liveTallies(tallies) : undefined;
+  const live = o.filters.hideSettled ? liveSet(o.tasks, o.rootId, tallies, liveT) : undefined;
+  const search = o.search.trim() ? searchSet(o.tasks, tallies, o.search.trim()) : undefined;
   const shown = (t: TaskNode) => (!live || live.has(t.id)) && (!search || search.matches.has(t.id) || search.path.has(t.id));
+  const shownTally = (t: TallyNode) => (!liveT || liveT.has(t.id)) && (!search || search.tallyMatches.has(t.id) || search.tallyPath.has(t.id));
   const skipped = (t: TaskNode) => o.filters.hideLibraries && isLibraryTask(t, o.isUserCode);
-  // Children that would become rows under `t`, looking through skipped (library) tasks.
-  const visibleChildren = (t: TaskNode): TaskNode[] => {
-    const out: TaskNode[] = [];
-    const stack = [...t.children].reverse();
+  const skippedTally = (t: TallyNode) => o.filters.hideLibraries && isLibraryTally(t, o.isUserCode);
+  // Children that would become rows under a task or tally, looking through skipped (library) ones: a task's
+  // children, then its tallies; a tally's child tallies. Tallies are coded as ~id (negative) on the stack and in the result.
+  const visibleChildren = (t: TaskNode | undefined, y: TallyNode | undefined): number[] => {
+    const out: number[] = [];
+    const stack: number[] = [];
+    const pushOf = (tt: readonly number[] | undefined, kids: readonly number[]) => {
+      if (tt && tallies) for (let i = tt.length - 1; i >= 0; i--) stack.push(~tt[i]);
+      for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+    };
+    if (t) pushOf(t.tallies, t.children); else if (y) pushOf(y.tallies, []);
     while (stack.length) {
-      const c = o.tasks.get(stack.pop()!);
+      const code = stack.pop()!;
+      if (code < 0) {
+        const c = tallies!.get(~code);
+        if (!c || !shownTally(c)) continue;
+        if (skippedTally(c)) { pushOf(c.tallies, []); continue; }
+        out.push(code);
+        continue;
+      }
+      const c = o.tasks.get(code);
       if (!c || !shown(c)) continue;
-      if (skipped(c)) { for (let i = c.children.length - 1; i >= 0; i--) stack.push(c.children[i]); continue; }
-      out.push(c);
+      if (skipped(c)) { pushOf(c.tallies, c.children); continue; }
+      out.push(code);
     }
     return out;
   };
-  // Explicit stack of (task, depth); children pushed in reverse so they pop in spawn order.
-  const stack: [TaskNode, number, number, number][] = [[root, 0, 1, 1]];
+  // Explicit stack of (task or ~tally, depth, pos, siblings); children pushed in reverse so they pop in spawn order.
+  const stack: [number, number, number, number][] = [[root.id, 0, 1, 1]];
   while (stack.length) {
-    const [t, depth, pos, siblings] = stack.pop()!;
-    const kids = visibleChildren(t);
-    const fold = o.folds.get(t.id);
-    const expanded = kids.length > 0 && (search ? fold !== false : fold ?? defaultExpanded(t, depth));
-    rows.push({ id: t.id, depth, expandable: kids.length > 0, expanded, match: search ? search.matches.has(t.id) : false, pos, siblings });
+    const [code, depth, pos, siblings] = stack.pop()!;
+    let kids: number[], expanded: boolean;
+    if (code < 0) {
+      const y = tallies!.get(~code)!;
+      kids = visibleChildren(undefined, y);
+      const fold = o.tallyFolds?.get(y.id);
+      expanded = kids.length > 0 && (search ? fold !== false : fold ?? (depth < 8 && kids.length <= 50));
+      rows.push({ id: y.id, tally: true, depth, expandable: kids.length > 0, expanded, match: search ? search.tallyMatches.has(y.id) : false, pos, siblings });
+    } else {
+      const t = o.tasks.get(code)!;
+      kids = visibleChildren(t, undefined);
+      const fold = o.folds.get(t.id);
+      expanded = kids.length > 0 && (search ? fold !== false : fold ?? defaultExpanded(t, depth));
+      rows.push({ id: t.id, depth, expandable: kids.length > 0, expanded, match: search ? search.matches.has(t.id) : false, pos, siblings });
+    }
     if (expanded) for (let i = kids.length - 1; i >= 0; i--) stack.push([kids[i], depth + 1, i + 1, kids.length]);
   }
   return rows;
 }
 
-/** Number of tasks below `id` (shown on folded rows). */
-export function subtreeSize(tasks: ReadonlyMap<number, TaskNode>, id: number): number {
+/** Tasks counted in a tally's child tallies, and theirs (shown on a folded tally row). */
+export function tallySubtreeCount(tallies: ReadonlyMap<number, TallyNode>, id: number): number {
   let n = 0;
-  const stack = [...(tasks.get(id)?.children ?? [])];
+  const stack = [...(tallies.get(id)?.tallies ?? [])];
+  while (stack.length) {
+    const t = tallies.get(stack.pop()!);
+    if (!t) continue;
+    n += t.count;
+    for (const c of t.tallies) stack.push(c);
+  }
+  return n;
+}
+
+/** Number of tasks below `id` (shown on folded rows), counted ones in tallies included when `tallies` is given. */
+export function subtreeSize(tasks: ReadonlyMap<number, TaskNode>, id: number, tallies?: ReadonlyMap<number, TallyNode>): number {
+  let n = 0;
+  const top = tasks.get(id);
+  const counted = (t: TaskNode | undefined) => {
+    if (!tallies || !t?.tallies) return;
+    for (const y of t.tallies) n += (tallies.get(y)?.count ?? 0) + tallySubtreeCount(tallies, y);
+  };
+  counted(top);
+  const stack = [...(top?.children ?? [])];
   while (stack.length) {
     const t = tasks.get(stack.pop()!);
     if (!t) continue;
     n++;
+    counted(t);
     for (const c of t.children) stack.push(c);
   }
   return n;
