@@ -1,7 +1,7 @@
 // Wires the panes together: messages in → RunStore; one selection shared by tree, timeline, blocking list and
 // details; one frame scheduler; UI state saved through the host when there is one.
 import type { SourceLocation } from '../src/protocol/index.ts';
-import type { Block } from '../src/model/types.ts';
+import type { Block, TallyNode } from '../src/model/types.ts';
 import { formatLocation } from '../src/model/paths.ts';
 import { taskLabel } from '../src/model/task-label.ts';
 import type { Bridge } from './bridge.ts';
@@ -73,12 +73,14 @@ export class App {
     });
     this.tree = new TreeView(this.layout.treeHost, {
       task: (id) => this.store.task(id),
-      foldedCount: (id) => this.rowBuilder.foldedCount(this.store, id),
-      select: (id) => this.selectTask(id, 'tree'),
+      tally: (id) => this.store.tally(id),
+      foldedCount: (r) => r.tally ? this.rowBuilder.foldedTallyCount(this.store, r.id) : this.rowBuilder.foldedCount(this.store, r.id),
+      select: (r) => { if (r.tally) this.selectTally(r.id); else this.selectTask(r.id, 'tree'); },
       // Rows are rebuilt at once: the next key press (→ after → unfolds) must see the unfolded rows.
-      toggle: (id, ex) => { this.ui.folds.set(id, ex); this.structureChanged(); this.renderRows(); },
-      open: (id) => { const t = this.store.task(id); if (t?.site) this.openLocation(t.site); },
-      selectedId: () => this.ui.selectedTask,
+      toggle: (r, ex) => { (r.tally ? this.ui.tallyFolds : this.ui.folds).set(r.id, ex); this.structureChanged(); this.renderRows(); },
+      open: (r) => { const site = r.tally ? this.store.tally(r.id)?.site : this.store.task(r.id)?.site; if (site) this.openLocation(site); },
+      selected: () => this.ui.selectedTally !== undefined ? { id: this.ui.selectedTally, tally: true } : this.ui.selectedTask !== undefined ? { id: this.ui.selectedTask } : undefined,
+      cwd: () => this.store.process?.cwd,
     });
     this.tree.list.onScroll = () => { this.timelineUrgent = true; this.sched.request('timeline'); };
     this.timeline = new TimelineView(this.layout.timelineHost, {
@@ -88,16 +90,19 @@ export class App {
       scrollTop: () => this.tree.list.scrollTop,
       setScrollTop: (v) => { this.tree.list.scrollTop = v; },
       task: (id) => this.store.task(id),
+      tally: (id) => this.store.tally(id),
       runs: () => this.store.runs,
       blocks: () => this.store.blocks(),
       span: () => this.span(),
       liveEnd: () => this.span()[1],
       selectedTask: () => this.ui.selectedTask,
       selectedBlock: () => this.ui.selectedBlock,
+      selectedTally: () => this.ui.selectedTally,
       palette: () => this.palette,
       window: () => this.ui.window,
       setWindow: (w) => this.setWindow(w, true),
       selectTask: (id) => this.selectTask(id, 'timeline'),
+      selectTally: (id) => this.selectTally(id),
       selectBlock: (id) => this.selectBlock(id),
     });
     this.blocks = new BlocksView(this.layout.bottom, {
@@ -109,6 +114,7 @@ export class App {
     });
     this.details = new DetailsView(this.layout.bottom, {
       selectTask: (id) => this.selectTask(id, 'details'),
+      selectTally: (id) => this.selectTally(id),
       open: (loc) => this.openLocation(loc),
       cwd: () => this.store.process?.cwd,
       origin: () => this.span()[0],
@@ -201,6 +207,7 @@ export class App {
   selectTask(id: number, from: string): void {
     if (!this.store.task(id)) return;
     this.ui.selectedTask = id;
+    this.ui.selectedTally = undefined;
     if (from !== 'block') this.ui.selectedBlock = undefined;
     // Unfold the way to the task so the tree can show it.
     let opened = false;
@@ -210,8 +217,33 @@ export class App {
     // A task a filter hides (a library callback) is still selected (details, timeline); the tree shows
     // the nearest ancestor it does list.
     const shown = this.tree.indexOf(id) !== undefined ? id : this.store.model.ancestors(id).find((a) => this.tree.indexOf(a.id) !== undefined)?.id;
-    if (shown !== undefined) this.tree.reveal(shown);
+    if (shown !== undefined) this.tree.reveal({ id: shown });
     this.bridge.post({ type: 'select-task', taskId: id });
+    this.changed();
+  }
+
+  /** Selects a tally (tasks of a hot call site, counted): the tree unfolds the way to it. */
+  selectTally(id: number): void {
+    const y = this.store.tally(id);
+    if (!y) return;
+    this.ui.selectedTally = id;
+    this.ui.selectedTask = undefined;
+    this.ui.selectedBlock = undefined;
+    let opened = false;
+    const unfold = (m: Map<number, boolean>, key: number) => { if (m.get(key) !== true) { m.set(key, true); opened = true; } };
+    const parents = tallyParents(this.store.model.tallies, y);
+    for (const p of parents) unfold(this.ui.tallyFolds, p.id);
+    const task = this.store.task(y.parentId);
+    if (task) for (const a of [task, ...this.store.model.ancestors(task.id).slice(1)]) unfold(this.ui.folds, a.id);
+    if (opened || this.tree.indexOfTally(id) === undefined) this.structureChanged();
+    this.renderRows();
+    // A tally a filter hides is still selected (details); the tree shows the nearest row it does list.
+    if (this.tree.indexOfTally(id) !== undefined) this.tree.reveal({ id, tally: true });
+    else {
+      const p = parents.find((x) => this.tree.indexOfTally(x.id) !== undefined);
+      if (p) this.tree.reveal({ id: p.id, tally: true });
+      else if (task) { const a = this.store.model.ancestors(task.id).find((x) => this.tree.indexOf(x.id) !== undefined); if (a) this.tree.reveal({ id: a.id }); }
+    }
     this.changed();
   }
 
@@ -296,7 +328,7 @@ export class App {
 
   private renderTree(): void {
     // Rows, selection or size changed: draw now. Only task states/run times changed (a live run): a few times a second.
-    const key = `${this.tree.version}|${this.ui.selectedTask}|${this.layoutVersion}`;
+    const key = `${this.tree.version}|${this.ui.selectedTask}|${this.ui.selectedTally}|${this.layoutVersion}`;
     const now = performance.now();
     if (key === this.treeKey && (now - this.treeAt < 200 || (this.isLive() && this.applyMs > 4 && now - this.treeAt < 1000))) { this.sched.request('tree'); return; }
     this.treeKey = key; this.treeAt = now;
@@ -306,7 +338,7 @@ export class App {
   private renderDetails(): void {
     // Rebuilding the details DOM on every live frame is wasted work: redo it when the selection changes,
     // and for new data at most four times a second.
-    const key = `${this.store.runId}|${this.ui.selectedTask}|${this.ui.selectedBlock}`;
+    const key = `${this.store.runId}|${this.ui.selectedTask}|${this.ui.selectedBlock}|${this.ui.selectedTally}`;
     if (key === this.detailsKey) {
       if (this.store.dataVersion === this.detailsData) return;
       if (performance.now() - this.detailsAt < 250) { this.sched.request('details'); return; }
@@ -314,7 +346,9 @@ export class App {
     this.detailsKey = key; this.detailsData = this.store.dataVersion; this.detailsAt = performance.now();
     const t = this.ui.selectedTask === undefined ? undefined : this.store.task(this.ui.selectedTask);
     const b = this.ui.selectedBlock === undefined ? undefined : this.block(this.ui.selectedBlock);
-    this.details.render(this.store.model, t, b, (id) => this.block(id));
+    const y = this.ui.selectedTally === undefined ? undefined : this.store.tally(this.ui.selectedTally);
+    if (y) this.details.renderTally(this.store.model, y);
+    else this.details.render(this.store.model, t, b, (id) => this.block(id));
   }
 
   private renderChrome(): void {
@@ -327,4 +361,12 @@ export class App {
     clearTimeout(this.saveTimer);
     this.saveTimer = window.setTimeout(() => this.bridge.setState(saveUiState(this.ui, this.store.runId)), 300);
   }
+}
+
+/** The tallies above `y` (its parent tally, that one's, …), nearest first. */
+function tallyParents(tallies: ReadonlyMap<number, TallyNode>, y: TallyNode): TallyNode[] {
+  const out: TallyNode[] = [];
+  let p = y.parentTally === undefined ? undefined : tallies.get(y.parentTally);
+  while (p && out.length <= tallies.size) { out.push(p); p = p.parentTally === undefined ? undefined : tallies.get(p.parentTally); }
+  return out;
 }

@@ -7,6 +7,7 @@ export function statusText(s: RunStore, follow: boolean, span: [number, number])
   const state = s.exit ? `exited (${s.exit.reason}${s.exit.code !== null ? `, code ${s.exit.code}` : ''}${s.exit.signal ? `, ${s.exit.signal}` : ''})`
     : s.live && !s.ended ? (follow ? 'live' : 'live (paused)') : 'ended';
   const parts = [`${s.model.tasks.size} tasks`, `${info.events} events`, `${s.model.blocks.size} blocks`, state, `span ${formatMs(span[1] - span[0])}`];
+  if (info.tallied) parts.splice(1, 0, `${info.tallied} counted at hot call sites`);
   if (info.counts.pending) parts.push(`${info.counts.pending} pending`);
   if (info.counts.cancelled) parts.push(`${info.counts.cancelled} cancelled`);
   if (info.counts.rejected) parts.push(`${info.counts.rejected} rejected`);

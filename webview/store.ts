@@ -2,7 +2,7 @@
 // needs (every run in time order). Events are queued and applied in slices of a frame budget so a flood
 // of live events never freezes the page.
 import type { TraceEvent, ProcessEvent, ExitEvent } from '../src/protocol/index.ts';
-import type { TaskNode, Block } from '../src/model/types.ts';
+import type { TaskNode, TallyNode, Block } from '../src/model/types.ts';
 import { TraceModel } from '../src/model/trace-model.ts';
 import { RunIndex } from './timeline/run-index.ts';
 import { checkEvents } from './ingest.ts';
@@ -93,6 +93,14 @@ export class RunStore {
         case 'run': this.runs.push(e.ts, e.dur, e.id); break;
         case 'spawn': case 'group': structural = true; break;
         case 'settle': case 'cancel': structural = true; break; // state filters (hide settled) change rows
+        case 'tally': {
+          // A new tally is a new row; one whose last pending task settled (or a first pending one) changes what
+          // "hide settled" shows. Otherwise only its counts change: rows redraw them in place.
+          const y = this.model.tallies.get(e.id);
+          if (!y || (y.pending > 0) !== (e.count - e.resolved - e.rejected - e.cancelled > 0)) structural = true;
+          if (e.firstTs < this.startTs) this.startTs = e.firstTs;
+          break;
+        }
         case 'block': this.blockCache = undefined; this.blocksVersion++; if (e.ts + e.durationMs > this.endTs) this.endTs = e.ts + e.durationMs; break;
       }
     }
@@ -103,6 +111,7 @@ export class RunStore {
   }
 
   task(id: number): TaskNode | undefined { return this.model.tasks.get(id); }
+  tally(id: number): TallyNode | undefined { return this.model.tallies.get(id); }
 
   get root(): TaskNode { return this.model.root; }
   get process(): ProcessEvent | undefined { return this.model.info.process; }

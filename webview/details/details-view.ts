@@ -1,7 +1,7 @@
 // Details of the selected task (and selected block): what it is, where it was spawned, its parent chain,
 // what it awaited and how long it ran. Locations are buttons that ask the host to open them.
 import type { SourceLocation } from '../../src/protocol/index.ts';
-import type { Block, TaskNode } from '../../src/model/types.ts';
+import type { Block, TallyNode, TaskNode } from '../../src/model/types.ts';
 import type { TraceModel } from '../../src/model/trace-model.ts';
 import { formatLocation } from '../../src/model/paths.ts';
 import { kindNoun, taskLabel } from '../../src/model/task-label.ts';
@@ -10,6 +10,7 @@ import { formatMs } from '../glyphs.ts';
 
 export interface DetailsCallbacks {
   selectTask: (id: number) => void;
+  selectTally: (id: number) => void;
   open: (loc: SourceLocation) => void;
   cwd: () => string | undefined;
   /** Start of the run (times are shown from it, like the time axis). */
@@ -17,6 +18,11 @@ export interface DetailsCallbacks {
 }
 
 const MAX_LISTED = 50;
+
+/** What a tally is, in one line (shown with every selected tally). */
+export const TALLY_EXPLANATION = 'Counted, not recorded one by one: this call site passed its budget of exact tasks; run with --exact all to record every task.';
+
+const NUM = new Intl.NumberFormat('en-US');
 
 export class DetailsView {
   readonly root: HTMLElement;
@@ -57,6 +63,45 @@ export class DetailsView {
     this.body.appendChild(dl);
     const shown = block ?? (task.blocks.length ? blocksById(task.blocks[0]) : undefined);
     if (shown) this.body.appendChild(this.blockSection(shown, task.blocks.length));
+  }
+
+  /** A tally: what was counted, where, how the counted tasks ended, how long they ran and when. */
+  renderTally(model: TraceModel, y: TallyNode): void {
+    clear(this.body);
+    const dl = el('dl', 'props');
+    const row = (k: string, v: Node | string) => {
+      dl.appendChild(el('dt', '', k));
+      const dd = el('dd');
+      if (typeof v === 'string') dd.textContent = v; else dd.appendChild(v);
+      dl.appendChild(dd);
+    };
+    const n = (x: number) => NUM.format(x);
+    row('Name', clip(y.name || '(anonymous)'));
+    row('Kind', `${kindNoun(y.kind)} (counted)`);
+    row('Spawned', y.site ? this.link(y.site) : 'from code that is not instrumented');
+    row('Count', `${n(y.count)} task${y.count === 1 ? '' : 's'}`);
+    row('States', `${n(y.resolved)} resolved, ${n(y.rejected)} rejected, ${n(y.cancelled)} cancelled, ${n(y.pending)} pending`);
+    row('Runs', `${n(y.runs)} run${y.runs === 1 ? '' : 's'}, ${formatMs(y.runMs)} on the event loop in all`);
+    const at = (ts: number) => formatMs(Math.max(0, ts - this.cb.origin()));
+    row('Seen', `first ${at(y.firstTs)}, last ${at(y.lastTs)} (${formatMs(Math.max(0, y.lastTs - y.firstTs))})`);
+    const under = el('span', 'task-links');
+    const parentTally = y.parentTally === undefined ? undefined : model.tallies.get(y.parentTally);
+    if (parentTally) {
+      const b = el('button', 'link', `${clip(parentTally.name || '(anonymous)', 60)} ×${n(parentTally.count)}`);
+      b.addEventListener('click', () => this.cb.selectTally(parentTally.id));
+      under.appendChild(b);
+      under.appendChild(el('span', 'sep', '(its counted tasks spawned these)'));
+    } else {
+      const parent = model.tasks.get(y.parentId);
+      if (parent) {
+        const b = el('button', 'link', clip(taskLabel(parent), 60));
+        b.addEventListener('click', () => this.cb.selectTask(parent.id));
+        under.appendChild(b);
+      }
+    }
+    row('Under', under);
+    this.body.appendChild(dl);
+    this.body.appendChild(el('p', 'tally-note', TALLY_EXPLANATION));
   }
 
   private blockSection(b: Block, count: number): HTMLElement {

@@ -2,7 +2,7 @@
 // per visible tree row (bar from spawn to settle, run slices on it). Only what is in the viewport is drawn,
 // and items narrower than a pixel are merged, so the cost follows the screen size, not the trace size.
 import type { ScaleLinear } from 'd3-scale';
-import type { Block, TaskNode } from '../../src/model/types.ts';
+import type { Block, TallyNode, TaskNode } from '../../src/model/types.ts';
 import { isGroupKind, formatMs } from '../glyphs.ts';
 import { clip } from '../dom.ts';
 import type { Palette } from '../theme.ts';
@@ -19,9 +19,11 @@ export interface DrawInput {
   palette: Palette;
   rowHeight: number;
   scrollTop: number;
-  /** Task ids of the tree rows, top to bottom. */
-  rows: readonly { id: number }[];
+  /** Task ids of the tree rows, top to bottom (tally ids where `tally` is set). */
+  rows: readonly { id: number; tally?: true }[];
   task: (id: number) => TaskNode | undefined;
+  tally: (id: number) => TallyNode | undefined;
+  selectedTally: number | undefined;
   runs: RunIndex;
   blocks: readonly Block[];
   /** Where pending bars end (the live edge, or the end of the trace). */
@@ -115,7 +117,9 @@ function drawLanes(d: DrawInput): void {
   const [w0, w1] = x.domain();
   const blocksById = d.blocks.length ? new Map(d.blocks.map((b) => [b.id, b])) : undefined;
   for (let i = first; i <= last; i++) {
-    const t = d.task(d.rows[i].id);
+    const row = d.rows[i];
+    if (row.tally) { drawTallyLane(d, row.id, i); continue; }
+    const t = d.task(row.id);
     if (!t) continue;
     const y = LANES_TOP + i * rh - d.scrollTop;
     if (t.id === d.selectedTask) { ctx.fillStyle = p.selection; ctx.fillRect(0, y, width, rh); }
@@ -150,6 +154,23 @@ function drawLanes(d: DrawInput): void {
       if (lx + tw < width) { ctx.fillStyle = p.selectionFg; ctx.fillText(label, lx, y + rh / 2); }
     }
   }
+}
+
+/** A tally's lane: a faint band from its first counted task to its latest counts (no one task's bar: they were not recorded). */
+function drawTallyLane(d: DrawInput, id: number, i: number): void {
+  const { ctx, width, x, rowHeight: rh, palette: p } = d;
+  const y = LANES_TOP + i * rh - d.scrollTop;
+  if (id === d.selectedTally) { ctx.fillStyle = p.selection; ctx.fillRect(0, y, width, rh); }
+  else if (i % 2 === 1) { ctx.fillStyle = p.laneAlt; ctx.fillRect(0, y, width, rh); }
+  const t = d.tally(id);
+  if (!t) return;
+  const [w0, w1] = x.domain();
+  if (t.lastTs < w0 || t.firstTs > w1) return;
+  const xa = Math.max(-2, x(t.firstTs)), xb = Math.min(width + 2, x(t.lastTs));
+  ctx.globalAlpha = 0.18;
+  ctx.fillStyle = t.pending > 0 ? p.pending : p.resolved;
+  ctx.fillRect(xa, y + 6, Math.max(2, xb - xa), rh - 12);
+  ctx.globalAlpha = 1;
 }
 
 /**

@@ -5,7 +5,7 @@ import { select, type Selection } from 'd3-selection';
 import { scaleLinear, type ScaleLinear } from 'd3-scale';
 import { axisTop } from 'd3-axis';
 import { zoom, zoomIdentity, type ZoomBehavior, type D3ZoomEvent } from 'd3-zoom';
-import type { Block, TaskNode } from '../../src/model/types.ts';
+import type { Block, TallyNode, TaskNode } from '../../src/model/types.ts';
 import { el, clip } from '../dom.ts';
 import { formatMs } from '../glyphs.ts';
 import type { Palette } from '../theme.ts';
@@ -16,12 +16,14 @@ import type { RunIndex } from './run-index.ts';
 const PAD = 12;
 
 export interface TimelineSource {
-  rows: () => readonly { id: number }[];
+  /** Tree rows, top to bottom: task ids, or tally ids where `tally` is set. */
+  rows: () => readonly { id: number; tally?: true }[];
   rowOf: (id: number) => number | undefined;
   rowHeight: number;
   scrollTop: () => number;
   setScrollTop: (v: number) => void;
   task: (id: number) => TaskNode | undefined;
+  tally: (id: number) => TallyNode | undefined;
   runs: () => RunIndex;
   blocks: () => readonly Block[];
   /** Full time span of the run. */
@@ -29,12 +31,14 @@ export interface TimelineSource {
   liveEnd: () => number;
   selectedTask: () => number | undefined;
   selectedBlock: () => number | undefined;
+  selectedTally: () => number | undefined;
   palette: () => Palette;
   /** Current window (undefined = everything). */
   window: () => [number, number] | undefined;
   /** The person zoomed or panned. */
   setWindow: (w: [number, number] | undefined) => void;
   selectTask: (id: number) => void;
+  selectTally: (id: number) => void;
   selectBlock: (id: number) => void;
 }
 
@@ -119,7 +123,7 @@ export class TimelineView {
     const p = this.src.palette();
     drawTimeline({
       ctx: this.ctx, width: this.width, height: this.height, x: this.x, palette: p, rowHeight: this.src.rowHeight,
-      scrollTop: this.src.scrollTop(), rows: this.src.rows(), task: this.src.task, runs: this.src.runs(), blocks: this.src.blocks(),
+      scrollTop: this.src.scrollTop(), rows: this.src.rows(), task: this.src.task, tally: this.src.tally, selectedTally: this.src.selectedTally(), runs: this.src.runs(), blocks: this.src.blocks(),
       liveEnd: this.src.liveEnd(), selectedTask: this.src.selectedTask(), selectedBlock: this.src.selectedBlock(), rowOf: this.src.rowOf,
     });
     // The axis counts from the start of the run, with round ticks in those terms.
@@ -194,7 +198,7 @@ export class TimelineView {
   }
 
   /** What is under the pointer: a block in the event-loop lane, or a task lane (and a block on it). */
-  hit(px: number, py: number): { taskId?: number; block?: Block } {
+  hit(px: number, py: number): { taskId?: number; tallyId?: number; block?: Block } {
     const t = this.x.invert(px);
     const slack = this.x.invert(px + 3) - t;
     const onBlock = (b: Block) => t >= b.ts - slack && t <= b.ts + b.durationMs + slack;
@@ -204,8 +208,10 @@ export class TimelineView {
     }
     if (py < LANES_TOP) return {};
     const i = Math.floor((py - LANES_TOP + this.src.scrollTop()) / this.src.rowHeight);
-    const id = this.src.rows()[i]?.id;
-    if (id === undefined) return {};
+    const row = this.src.rows()[i];
+    if (row === undefined) return {};
+    if (row.tally) return { tallyId: row.id };
+    const id = row.id;
     const task = this.src.task(id);
     const bs = new Set(task?.blocks ?? []);
     const b = this.src.blocks().find((x) => bs.has(x.id) && onBlock(x));
@@ -216,6 +222,7 @@ export class TimelineView {
     const h = this.hit(px, py);
     if (h.block) this.src.selectBlock(h.block.id);
     else if (h.taskId !== undefined) this.src.selectTask(h.taskId);
+    else if (h.tallyId !== undefined) this.src.selectTally(h.tallyId);
   }
 
   private updateReadout(): void {
@@ -226,6 +233,7 @@ export class TimelineView {
     const parts = [`t = ${formatMs(this.x.invert(px) - s)}`];
     if (h.block) parts.push(`block ${formatMs(h.block.durationMs)}`);
     else if (h.taskId !== undefined) parts.push(clip(this.src.task(h.taskId)?.name ?? '', 60));
+    else if (h.tallyId !== undefined) { const y = this.src.tally(h.tallyId); if (y) parts.push(`${clip(y.name, 60)} ×${y.count} (counted)`); }
     else if (py >= AXIS_H && py < LANES_TOP) parts.push('event loop');
     this.cursor.style.display = 'block';
     this.cursor.style.transform = `translateX(${px}px)`;

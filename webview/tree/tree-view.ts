@@ -1,21 +1,40 @@
 // The task tree: a virtualised ARIA tree (role=tree / treeitem, aria-level / -expanded / -selected) driven
-// from the keyboard like a VS Code tree. Names are set with textContent only.
-import type { TaskNode } from '../../src/model/types.ts';
+// from the keyboard like a VS Code tree. Names are set with textContent only. Tally rows (tasks of a hot call
+// site, counted) sit in the same tree: a row is a task, or a tally when `row.tally` is set.
+import type { SourceLocation } from '../../src/protocol/index.ts';
+import type { TallyNode, TaskNode } from '../../src/model/types.ts';
+import { formatLocation } from '../../src/model/paths.ts';
 import { el, clip } from '../dom.ts';
 import { kindGlyph, isGroupKind, STATE_GLYPH, formatMs } from '../glyphs.ts';
 import { kindNoun } from '../../src/model/task-label.ts';
 import { VirtualList } from '../virtual-list.ts';
 import type { Row } from './rows.ts';
 
+/** A task row's id, or a tally row's (`tally` set). */
+export interface RowRef { id: number; tally?: true }
+
 export interface TreeCallbacks {
   task: (id: number) => TaskNode | undefined;
+  tally: (id: number) => TallyNode | undefined;
   /** Descendant count for a folded row (cached by the caller). */
-  foldedCount: (id: number) => number;
-  select: (id: number) => void;
-  toggle: (id: number, expanded: boolean) => void;
-  open: (id: number) => void;
-  selectedId: () => number | undefined;
+  foldedCount: (r: RowRef) => number;
+  select: (r: RowRef) => void;
+  toggle: (r: RowRef, expanded: boolean) => void;
+  open: (r: RowRef) => void;
+  /** The selected task or tally. */
+  selected: () => RowRef | undefined;
+  /** Working directory of the run (sites are shown relative to it). */
+  cwd: () => string | undefined;
 }
+
+const NUM = new Intl.NumberFormat('en-US');
+/** 98000 → "98,000". */
+export function formatCount(n: number): string { return NUM.format(n); }
+
+/** "src/x.js:12", as the blocking list shows a location. */
+export function siteText(site: SourceLocation, cwd: string | undefined): string { return formatLocation(site, cwd, false); }
+
+const rowDomId = (r: RowRef) => `${r.tally ? 'tally' : 'task'}-${r.id}`;
 
 export const ROW_HEIGHT = 22;
 
@@ -25,6 +44,7 @@ export class TreeView {
   /** Bump to force rows to redraw (e.g. folded counts changed). */
   version = 0;
   private readonly index = new Map<number, number>();
+  private readonly tallyIndex = new Map<number, number>();
 
   constructor(parent: HTMLElement, private readonly cb: TreeCallbacks) {
     this.list = new VirtualList(parent, { rowHeight: ROW_HEIGHT, renderRow: (r, i) => this.renderRow(r, i), role: 'tree', label: 'Tasks' });
@@ -35,61 +55,122 @@ export class TreeView {
     v.addEventListener('click', (e) => {
       const row = (e.target as HTMLElement).closest<HTMLElement>('.vrow');
       if (!row || row.dataset.id === undefined) return;
-      const id = Number(row.dataset.id);
-      if ((e.target as HTMLElement).classList.contains('twistie')) { this.toggleAt(id); return; }
-      this.cb.select(id);
+      const ref = refOf(row);
+      if ((e.target as HTMLElement).classList.contains('twistie')) { this.toggleAt(ref); return; }
+      this.cb.select(ref);
     });
     v.addEventListener('dblclick', (e) => {
       const row = (e.target as HTMLElement).closest<HTMLElement>('.vrow');
-      if (row?.dataset.id !== undefined) this.cb.open(Number(row.dataset.id));
+      if (row?.dataset.id !== undefined) this.cb.open(refOf(row));
     });
   }
 
   setRows(rows: Row[]): void {
     this.rows = rows;
     this.index.clear();
-    for (let i = 0; i < rows.length; i++) this.index.set(rows[i].id, i);
+    this.tallyIndex.clear();
+    for (let i = 0; i < rows.length; i++) (rows[i].tally ? this.tallyIndex : this.index).set(rows[i].id, i);
     this.list.setCount(rows.length);
   }
 
+  /** Row index of a task. */
   indexOf(id: number): number | undefined { return this.index.get(id); }
+  /** Row index of a tally. */
+  indexOfTally(id: number): number | undefined { return this.tallyIndex.get(id); }
+  indexOfRef(r: RowRef): number | undefined { return (r.tally ? this.tallyIndex : this.index).get(r.id); }
 
   render(): void {
     this.list.render();
-    const sel = this.cb.selectedId();
-    if (sel !== undefined && this.index.has(sel)) this.list.viewport.setAttribute('aria-activedescendant', `task-${sel}`);
+    const sel = this.cb.selected();
+    if (sel !== undefined && this.indexOfRef(sel) !== undefined) this.list.viewport.setAttribute('aria-activedescendant', rowDomId(sel));
     else this.list.viewport.removeAttribute('aria-activedescendant');
   }
 
-  reveal(id: number): void {
-    const i = this.index.get(id);
+  reveal(r: RowRef): void {
+    const i = this.indexOfRef(r);
     if (i !== undefined) this.list.scrollToIndex(i);
   }
 
-  private toggleAt(id: number): void {
-    const i = this.index.get(id);
+  private toggleAt(ref: RowRef): void {
+    const i = this.indexOfRef(ref);
     if (i === undefined) return;
     const r = this.rows[i];
-    if (r.expandable) this.cb.toggle(id, !r.expanded);
+    if (r.expandable) this.cb.toggle(ref, !r.expanded);
   }
 
-  private renderRow(row: HTMLElement, i: number): void {
-    const r = this.rows[i];
-    const t = this.cb.task(r.id);
-    if (!t) { row.textContent = ''; return; }
-    const key = `${r.id}|${r.depth}|${r.expanded}|${r.expandable}|${t.state}|${t.name.length}|${t.runs}|${t.runMs}|${t.blocks.length}|${this.version}|${(this.cb.selectedId() === r.id)}|${r.match}|${r.pos}/${r.siblings}`;
-    if (row.dataset.key === key) return; // unchanged: skip the DOM work
+  private isSelected(r: Row): boolean {
+    const sel = this.cb.selected();
+    return sel !== undefined && sel.id === r.id && !sel.tally === !r.tally;
+  }
+
+  /** The ARIA and fold attributes every row has; false when the row's key says nothing changed. */
+  private frame(row: HTMLElement, r: Row, key: string): boolean {
+    if (row.dataset.key === key) return false; // unchanged: skip the DOM work
     row.dataset.key = key;
     row.dataset.id = String(r.id);
-    row.id = `task-${r.id}`;
+    if (r.tally) row.dataset.tally = '1'; else delete row.dataset.tally;
+    row.id = rowDomId(r);
     row.setAttribute('role', 'treeitem');
     row.setAttribute('aria-level', String(r.depth + 1));
     row.setAttribute('aria-posinset', String(r.pos));
     row.setAttribute('aria-setsize', String(r.siblings));
-    row.setAttribute('aria-selected', String((this.cb.selectedId() === r.id)));
+    row.setAttribute('aria-selected', String(this.isSelected(r)));
     if (r.expandable) row.setAttribute('aria-expanded', String(r.expanded)); else row.removeAttribute('aria-expanded');
+    return true;
+  }
+
+  /** A tally row: `leaf ×98,000`, its state counts, its call site and its run time. */
+  private renderTallyRow(row: HTMLElement, r: Row): void {
+    const t = this.cb.tally(r.id);
+    if (!t) { row.textContent = ''; delete row.dataset.key; return; }
+    const selected = this.isSelected(r);
+    const key = `y|${r.id}|${r.depth}|${r.expanded}|${r.expandable}|${t.count}|${t.resolved}|${t.rejected}|${t.cancelled}|${t.runMs}|${t.name.length}|${this.version}|${selected}|${r.match}|${r.pos}/${r.siblings}`;
+    if (!this.frame(row, r, key)) return;
+    row.className = `vrow tally${t.pending > 0 ? ' tally-pending' : ''}${selected ? ' selected' : ''}${r.match ? ' match' : ''}`;
+    row.textContent = '';
+    row.style.paddingLeft = `${4 + r.depth * 14}px`;
+    row.appendChild(el('span', 'twistie', r.expandable ? (r.expanded ? '▾' : '▸') : ''));
+    const glyph = el('span', `glyph kind-${t.kind}`, kindGlyph(t.kind));
+    glyph.setAttribute('aria-hidden', 'true');
+    row.appendChild(glyph);
+    const name = clip(t.name || '(anonymous)');
+    row.appendChild(el('span', 'name', name));
+    const times = el('span', 'times', `×${formatCount(t.count)}`);
+    times.title = 'Tasks counted at this call site (not recorded one by one)';
+    row.appendChild(times);
+    const states: string[] = [];
+    const counts = el('span', 'tally-states');
+    const part = (n: number, state: 'resolved' | 'rejected' | 'cancelled' | 'pending') => {
+      if (n <= 0) return;
+      const c = el('span', `tstate state-${state}`, `${STATE_GLYPH[state]}${formatCount(n)}`);
+      c.title = `${formatCount(n)} ${state}`;
+      counts.appendChild(c);
+      states.push(`${formatCount(n)} ${state}`);
+    };
+    part(t.resolved, 'resolved'); part(t.rejected, 'rejected'); part(t.cancelled, 'cancelled'); part(t.pending, 'pending');
+    row.appendChild(counts);
+    let folded = '';
+    if (r.expandable && !r.expanded) {
+      const n = this.cb.foldedCount(r);
+      folded = `, ${formatCount(n)} counted below hidden`;
+      row.appendChild(el('span', 'count', formatCount(n)));
+    }
+    const where = t.site ? clip(siteText(t.site, this.cb.cwd()), 200) : '';
+    if (where) { const site = el('span', 'site', where); site.title = where; row.appendChild(site); }
+    if (t.runMs > 0) row.appendChild(el('span', 'runms', formatMs(t.runMs)));
+    row.setAttribute('aria-label', `${name}, ${formatCount(t.count)} counted ${kindNoun(t.kind)} tasks${states.length ? ': ' + states.join(', ') : ''}${where ? `, at ${where}` : ''}${folded}`);
+  }
+
+  private renderRow(row: HTMLElement, i: number): void {
+    const r = this.rows[i];
+    if (r.tally) { this.renderTallyRow(row, r); return; }
+    const t = this.cb.task(r.id);
+    if (!t) { row.textContent = ''; return; }
+    const selected = this.isSelected(r);
+    const key = `${r.id}|${r.depth}|${r.expanded}|${r.expandable}|${t.state}|${t.name.length}|${t.runs}|${t.runMs}|${t.blocks.length}|${this.version}|${selected}|${r.match}|${r.pos}/${r.siblings}`;
+    if (!this.frame(row, r, key)) return;
     const group = isGroupKind(t.kind);
-    row.className = `vrow task state-${t.state}${group ? ' group' : ''}${(this.cb.selectedId() === r.id) ? ' selected' : ''}${r.match ? ' match' : ''}`;
+    row.className = `vrow task state-${t.state}${group ? ' group' : ''}${selected ? ' selected' : ''}${r.match ? ' match' : ''}`;
     row.textContent = '';
     row.style.paddingLeft = `${4 + r.depth * 14}px`;
     row.appendChild(el('span', 'twistie', r.expandable ? (r.expanded ? '▾' : '▸') : ''));
@@ -108,7 +189,7 @@ export class TreeView {
     if (t.blocks.length > 0) row.appendChild(el('span', 'badge block', `⚠ ${t.blocks.length} block${t.blocks.length > 1 ? 's' : ''}`));
     let folded = '';
     if (r.expandable && !r.expanded) {
-      const n = this.cb.foldedCount(r.id);
+      const n = this.cb.foldedCount(r);
       folded = `, ${n} hidden`;
       row.appendChild(el('span', 'count', String(n)));
     }
@@ -118,8 +199,8 @@ export class TreeView {
 
   private onKey(e: KeyboardEvent): void {
     if (this.rows.length === 0) return;
-    const sel = this.cb.selectedId();
-    const cur = sel === undefined ? -1 : this.index.get(sel) ?? -1;
+    const sel = this.cb.selected();
+    const cur = sel === undefined ? -1 : this.indexOfRef(sel) ?? -1;
     const at = cur < 0 ? 0 : cur;
     const r = this.rows[at];
     const page = Math.max(1, Math.floor(this.list.height / ROW_HEIGHT) - 1);
@@ -132,18 +213,23 @@ export class TreeView {
       case 'Home': go = 0; break;
       case 'End': go = this.rows.length - 1; break;
       case 'ArrowRight':
-        if (r.expandable && !r.expanded) this.cb.toggle(r.id, true);
+        if (r.expandable && !r.expanded) this.cb.toggle(r, true);
         else if (r.expanded) go = at + 1;
         break;
       case 'ArrowLeft':
-        if (r.expanded) this.cb.toggle(r.id, false);
+        if (r.expanded) this.cb.toggle(r, false);
         else for (let i = at - 1; i >= 0; i--) if (this.rows[i].depth < r.depth) { go = i; break; }
         break;
-      case 'Enter': this.cb.open(r.id); break;
-      case ' ': if (r.expandable) this.cb.toggle(r.id, !r.expanded); break;
+      case 'Enter': this.cb.open(r); break;
+      case ' ': if (r.expandable) this.cb.toggle(r, !r.expanded); break;
       default: return;
     }
     e.preventDefault();
-    if (go !== undefined && this.rows[go]) { this.cb.select(this.rows[go].id); this.list.scrollToIndex(go); }
+    if (go !== undefined && this.rows[go]) { this.cb.select(this.rows[go]); this.list.scrollToIndex(go); }
   }
+}
+
+function refOf(row: HTMLElement): RowRef {
+  const id = Number(row.dataset.id);
+  return row.dataset.tally ? { id, tally: true } : { id };
 }
