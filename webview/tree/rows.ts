@@ -122,13 +122,14 @@ export function buildRows(o: RowOptions): Row[] {
   const skippedTally = (t: TallyNode) => o.filters.hideLibraries && isLibraryTally(t, o.isUserCode);
   // Children that would become rows under a task or tally, looking through skipped (library) ones: a task's
   // children, then its tallies; a tally's child tallies. Tallies are coded as ~id (negative) on the stack and in the result.
+  // One work stack and one helper for every call (no allocation per row beyond its result).
+  const stack: number[] = [];
+  const pushOf = (tt: readonly number[] | undefined, kids: readonly number[]) => {
+    if (tt && tallies) for (let i = tt.length - 1; i >= 0; i--) stack.push(~tt[i]);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+  };
   const visibleChildren = (t: TaskNode | undefined, y: TallyNode | undefined): number[] => {
     const out: number[] = [];
-    const stack: number[] = [];
-    const pushOf = (tt: readonly number[] | undefined, kids: readonly number[]) => {
-      if (tt && tallies) for (let i = tt.length - 1; i >= 0; i--) stack.push(~tt[i]);
-      for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
-    };
     if (t) pushOf(t.tallies, t.children); else if (y) pushOf(y.tallies, []);
     while (stack.length) {
       const code = stack.pop()!;
@@ -147,9 +148,9 @@ export function buildRows(o: RowOptions): Row[] {
     return out;
   };
   // Explicit stack of (task or ~tally, depth, pos, siblings); children pushed in reverse so they pop in spawn order.
-  const stack: [number, number, number, number][] = [[root.id, 0, 1, 1]];
-  while (stack.length) {
-    const [code, depth, pos, siblings] = stack.pop()!;
+  const todo: [number, number, number, number][] = [[root.id, 0, 1, 1]];
+  while (todo.length) {
+    const [code, depth, pos, siblings] = todo.pop()!;
     let kids: number[], expanded: boolean;
     if (code < 0) {
       const y = tallies!.get(~code)!;
@@ -164,7 +165,7 @@ export function buildRows(o: RowOptions): Row[] {
       expanded = kids.length > 0 && (search ? fold !== false : fold ?? defaultExpanded(t, depth));
       rows.push({ id: t.id, depth, expandable: kids.length > 0, expanded, match: search ? search.matches.has(t.id) : false, pos, siblings });
     }
-    if (expanded) for (let i = kids.length - 1; i >= 0; i--) stack.push([kids[i], depth + 1, i + 1, kids.length]);
+    if (expanded) for (let i = kids.length - 1; i >= 0; i--) todo.push([kids[i], depth + 1, i + 1, kids.length]);
   }
   return rows;
 }
