@@ -63,6 +63,7 @@ export function toLaunchOptions(
       mode: settings.mode,
       thresholdMs: config.threshold ?? settings.thresholdMs,
       taskCap: settings.taskCap,
+      exactPerSite: settings.exactPerSite,
       includeNodeModules: settings.showNodeModules,
     },
     stdio: 'pipe',

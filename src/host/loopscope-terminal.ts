@@ -47,7 +47,7 @@ export class LoopscopeTerminals implements vscodeApi.TerminalProfileProvider {
     const server = await (this.server ??= this.listen());
     const s = this.settings();
     const config: AgentConfig = {
-      ...DEFAULT_AGENT_CONFIG, socket: server.socketPath, mode: s.mode, thresholdMs: s.thresholdMs, taskCap: s.taskCap,
+      ...DEFAULT_AGENT_CONFIG, socket: server.socketPath, mode: s.mode, thresholdMs: s.thresholdMs, taskCap: s.taskCap, exactPerSite: s.exactPerSite,
       includeNodeModules: s.showNodeModules, followChildren: true,
     };
     return {

@@ -7,6 +7,8 @@ export interface LoopscopeSettings {
   /** Node executable for runs; undefined: `node` from PATH. */
   nodePath: string | undefined;
   taskCap: number;
+  /** Tasks each call site records one by one before the rest are counted (0: every task). */
+  exactPerSite: number;
   mode: CaptureMode;
   showNodeModules: boolean;
 }
@@ -14,7 +16,7 @@ export interface LoopscopeSettings {
 export const SETTINGS_SECTION = 'loopscope';
 
 export const DEFAULT_SETTINGS: LoopscopeSettings = {
-  thresholdMs: 50, nodePath: undefined, taskCap: 100_000, mode: 'tree', showNodeModules: false,
+  thresholdMs: 50, nodePath: undefined, taskCap: 100_000, exactPerSite: 1000, mode: 'tree', showNodeModules: false,
 };
 
 type Get = (key: string) => unknown;
@@ -25,10 +27,12 @@ export function readSettings(get: Get): LoopscopeSettings {
   const nodePath = get('nodePath');
   const taskCap = get('taskCap');
   const mode = get('mode');
+  const exact = get('exactPerSite');
   return {
     thresholdMs: typeof threshold === 'number' && threshold > 0 ? threshold : DEFAULT_SETTINGS.thresholdMs,
     nodePath: typeof nodePath === 'string' && nodePath.trim() !== '' ? nodePath.trim() : undefined,
     taskCap: typeof taskCap === 'number' && taskCap >= 1 ? Math.floor(taskCap) : DEFAULT_SETTINGS.taskCap,
+    exactPerSite: typeof exact === 'number' && exact >= 0 ? Math.floor(exact) : DEFAULT_SETTINGS.exactPerSite,
     mode: mode === 'blocking' ? 'blocking' : 'tree',
     showNodeModules: get('showNodeModules') === true,
   };

@@ -12,10 +12,10 @@ import { statusText } from '../../src/host/status-bar.ts';
 const base = { type: 'loopscope', request: 'launch', name: 'x' };
 
 test('settings: bad values fall back to the defaults instead of failing a run', () => {
-  const values: Record<string, unknown> = { threshold: -5, nodePath: '  ', taskCap: 'many', mode: 'weird', showNodeModules: 'yes' };
+  const values: Record<string, unknown> = { threshold: -5, nodePath: '  ', taskCap: 'many', exactPerSite: -1, mode: 'weird', showNodeModules: 'yes' };
   assert.deepEqual(readSettings((k) => values[k]), DEFAULT_SETTINGS);
-  const good: Record<string, unknown> = { threshold: 120, nodePath: '/opt/node/bin/node', taskCap: 500.7, mode: 'blocking', showNodeModules: true };
-  assert.deepEqual(readSettings((k) => good[k]), { thresholdMs: 120, nodePath: '/opt/node/bin/node', taskCap: 500, mode: 'blocking', showNodeModules: true });
+  const good: Record<string, unknown> = { threshold: 120, nodePath: '/opt/node/bin/node', taskCap: 500.7, exactPerSite: 0, mode: 'blocking', showNodeModules: true };
+  assert.deepEqual(readSettings((k) => good[k]), { thresholdMs: 120, nodePath: '/opt/node/bin/node', taskCap: 500, exactPerSite: 0, mode: 'blocking', showNodeModules: true });
 });
 
 test('launch config: program resolved against cwd, env null removes a variable, threshold overrides the setting', () => {
@@ -25,6 +25,7 @@ test('launch config: program resolved against cwd, env null removes a variable, 
   assert.equal(opts.script, path.resolve('/ws/sub/src/app.js'));
   assert.deepEqual(opts.env, { KEEP: 'x', PATH: '/bin' });
   assert.equal(opts.agent?.thresholdMs, 75);
+  assert.equal(opts.agent?.exactPerSite, DEFAULT_SETTINGS.exactPerSite, 'the exact-tasks budget reaches the agent');
   assert.deepEqual(opts.args, ['--port', '1']);
   assert.equal(opts.stdio, 'pipe');
   assert.equal(opts.nodePath, 'node');
