@@ -10,7 +10,7 @@ export interface SummaryTask {
 /** Tasks a hot call site spawned beyond its budget of exact ones: counted, not listed one by one (see TallyEvent). */
 export interface SummaryTally {
   id: string;
-  /** The nearest listed task they descend from (null: the root). */
+  /** The nearest listed task they descend from ("0": the main module, as for tasks). */
   parentId: string | null;
   /** The tally whose tasks spawned these, when they were counted too. */
   parentTally?: string;
