@@ -75,10 +75,15 @@ export function createTaskCore(o: CoreOptions) {
   const setCurrent = (t: Task): void => { cur = t; shared[SHARED_CURRENT_TASK] = t.id; };
   const tallies = new TallyBook({ perSite: o.exactPerSite, perSecond: o.exactPerSecond, ticks: now, ticksPerMs: TICKS_PER_MS });
 
-  /** A counted task: transparent like an untracked one (its id is its nearest exact ancestor's), counted in `tl`. */
-  const counted = (parent: Task, tl: Tally): Task => {
+  /**
+   * A counted task: transparent like an untracked one (its id is its nearest exact ancestor's), counted in
+   * `tl`. With `reuse`, the tally's one reused task object (see spawnCallback).
+   */
+  const counted = (parent: Task, tl: Tally, reuse: boolean): Task => {
+    if (reuse && tl.runner !== null) return tl.runner;
     const t = new Task(parent.id, parent.id, false);
     t.tally = tl;
+    if (reuse) { t.reused = true; tl.runner = t; }
     return t;
   };
 
@@ -86,11 +91,11 @@ export function createTaskCore(o: CoreOptions) {
    * A task of (used) site `site` spawned by `parent`: counted when the parent is counted or the site is past
    * its budget, undefined when it is to be recorded exactly.
    */
-  const countedChild = (parent: Task, site: number, ts: number): Task | undefined => {
+  const countedChild = (parent: Task, site: number, ts: number, reuse: boolean): Task | undefined => {
     const ptl = parent.tally;
-    if (ptl !== null) return counted(parent, tallies.underTally(ptl, site, ts));
+    if (ptl !== null) return counted(parent, tallies.underTally(ptl, site, ts), reuse);
     if (tallies.exact(site)) return undefined;
-    return counted(parent, tallies.underTask(parent, site, ts));
+    return counted(parent, tallies.underTask(parent, site, ts), reuse);
   };
 
   /** The end of a counted task's slice or callback run. */
@@ -101,10 +106,10 @@ export function createTaskCore(o: CoreOptions) {
   };
 
   const ASYNC_FUNCTION = spawnKind('async-function', undefined);
-  const newTask = (parent: Task, sid: number, k: SpawnKind, ts: number): Task => {
+  const newTask = (parent: Task, sid: number, k: SpawnKind, ts: number, reuse = false): Task => {
     if (!enabled) return new Task(parent.id, parent.id, false);
     const site = sites.use(sid, k);
-    const c = countedChild(parent, site, ts);
+    const c = countedChild(parent, site, ts, reuse);
     if (c !== undefined) return c;
     if (live >= cap) {
       droppedTasks++;
@@ -209,7 +214,7 @@ export function createTaskCore(o: CoreOptions) {
       const b = tbl.$lsBase;
       const sid = (b === undefined ? sites.base(tbl) : b) + n;
       if (!asyncSiteSent(sid)) { sites.use(sid, ASYNC_FUNCTION); markAsyncSent(sid); }
-      t = countedChild(parent, sid, ts);
+      t = countedChild(parent, sid, ts, false);
       if (t !== undefined) {
         // counted
       } else if (live >= cap) {
@@ -339,17 +344,7 @@ export function createTaskCore(o: CoreOptions) {
    * tally's reused task object (Task.reused) instead of a new one per call. The caller must make sure a
    * reused task is settled or cancelled once per callback (not by its own flag, which it never sets).
    */
-  const spawnCallback = (k: SpawnKind, sid: number): Task => {
-    const t = newTask(cur, sid, k, precise());
-    const tl = t.tally;
-    if (tl === null) return t;
-    let r = tl.runner;
-    if (r === null) {
-      r = tl.runner = t;
-      t.reused = true;
-    }
-    return r;
-  };
+  const spawnCallback = (k: SpawnKind, sid: number): Task => newTask(cur, sid, k, precise(), true);
 
   /** A callback of task t starts running (one slice); returns the task to restore with leave(). */
   const enter = (t: Task): Task => {
