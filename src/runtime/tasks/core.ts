@@ -393,10 +393,11 @@ export function createTaskCore(o: CoreOptions) {
     if (!g.tracked && g.tally === null) return g;
     g.mode = mode;
     const ts = precise();
+    const n = members.length;
     // Children that just returned in this slice, oldest first, matched to untagged native promises in order.
     let firstJr = jrLen;
     let untagged = 0;
-    for (let i = 0; i < members.length; i++) {
+    for (let i = 0; i < n; i++) {
       const m = members[i];
       if (m instanceof Promise && !tagged.has(m)) untagged++;
     }
@@ -410,13 +411,10 @@ export function createTaskCore(o: CoreOptions) {
     let resolvedNow = 0;
     let rejectedNow = 0;
     let firstNow = 0; // 1 resolved, 2 rejected: the first member (in order) already settled, for race
-    const known = (rejected: boolean): void => {
-      if (rejected) rejectedNow++; else resolvedNow++;
-      if (firstNow === 0) firstNow = rejected ? 2 : 1;
-    };
-    for (let i = 0; i < members.length; i++) {
+    for (let i = 0; i < n; i++) {
       const m = members[i];
       let mt: Task | undefined;
+      let settledNow = 0; // 1 resolved, 2 rejected: known already
       if (m !== null && (typeof m === 'object' || typeof m === 'function')) {
         mt = tagged.get(m as object);
         if (mt === undefined && m instanceof Promise) {
@@ -426,20 +424,25 @@ export function createTaskCore(o: CoreOptions) {
       }
       if (mt !== undefined && (mt.tracked || mt.tally !== null)) {
         if (g.tracked && mt.tracked) rec.push(OP_MEMBER, g.id, mt.id, 0, 0, 0, ms(ts));
-        if (mt.settled) { known(mt.err); continue; }
-        pending++;
-        const had = mt.groups;
-        mt.groups = had === null ? g : Array.isArray(had) ? [...had, g] : [had, g];
-        continue;
-      }
-      if (m instanceof Promise) {
+        if (mt.settled) {
+          settledNow = mt.err ? 2 : 1;
+        } else {
+          pending++;
+          const had = mt.groups;
+          mt.groups = had === null ? g : Array.isArray(had) ? [...had, g] : [had, g];
+        }
+      } else if (m instanceof Promise) {
         // A promise we cannot name: watch it directly (the combinator already marked it handled, so a
         // reaction of ours changes nothing the program can see).
         pending++;
         then.call(m, () => memberSettled(g, false, precise()), () => memberSettled(g, true, precise()));
-        continue;
+      } else {
+        settledNow = 1; // a plain value (or a thenable we do not follow): counts as resolved
       }
-      known(false); // a plain value (or a thenable we do not follow): counts as resolved
+      if (settledNow !== 0) {
+        if (settledNow === 2) rejectedNow++; else resolvedNow++;
+        if (firstNow === 0) firstNow = settledNow;
+      }
     }
     jrLen = firstJr;
     g.pending = pending;

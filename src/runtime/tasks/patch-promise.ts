@@ -21,7 +21,8 @@ export function patchPromise(core: TaskCore): Function {
       const site = core.takeSite();
       let p: unknown;
       internal++;
-      try { p = Reflect.apply(original, this, arguments); } finally { internal--; }
+      // A combinator takes one argument (extra ones are ignored by it too): no arguments object on the hot path.
+      try { p = original.call(this, iterable); } finally { internal--; }
       try {
         const g = core.group(k, site, mode, iterable, origThen);
         if (g.tracked && p !== null && typeof p === 'object') core.tag(p, g);
@@ -39,7 +40,9 @@ export function patchPromise(core: TaskCore): Function {
 
   const THEN = spawnKind('then', 'then callback');
   replaceMethod(Promise.prototype, 'then', (original) => function (this: unknown, onFulfilled: unknown, onRejected: unknown) {
-    if (internal > 0 || !core.enabled) return Reflect.apply(original, this, arguments);
+    // The combinators' own .then calls (one per member): straight through, without an arguments object.
+    if (internal > 0) return original.call(this, onFulfilled, onRejected);
+    if (!core.enabled) return Reflect.apply(original, this, arguments);
     const site = core.takeSite();
     const parent = core.current();
     if (site === 0) {
