@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type { AgentConfig, ControlMessage } from '../protocol/index.ts';
 import { SHARED_SLOTS, type RecordSink } from './contracts.ts';
 import { beat } from './heartbeat.ts';
-import { SYNC_EXITING, SYNC_FLUSH_ACK, SYNC_SLOTS, type ToWorker, type WatchdogData } from './watchdog/messages.ts';
+import { SYNC_EXITING, SYNC_FLUSH_ACK, SYNC_SLOTS, SYNC_STARTING, type ToWorker, type WatchdogData } from './watchdog/messages.ts';
 
 export class WorkerChannel implements RecordSink {
   readonly shared: Float64Array;
@@ -15,14 +15,38 @@ export class WorkerChannel implements RecordSink {
   private alive = true;
   private flushSeq = 0;
 
-  /** Runs on the main thread on every beat (the heartbeat itself, and periodic work such as flushes). */
-  onBeat: () => void = () => undefined;
+  private beatHandler: () => void = () => undefined;
+  private starting = true;
+
+  /**
+   * Runs on the main thread on every beat (the heartbeat itself, and periodic work such as flushes).
+   * The agent sets it last in its start-up, so setting it also ends the agent's start-up (see started()).
+   */
+  get onBeat(): () => void { return this.beatHandler; }
+  set onBeat(fn: () => void) {
+    this.beatHandler = fn;
+    this.started();
+  }
+
+  /**
+   * The agent's own start-up on the main thread is over (task tracking installed; on Node 20 with an ES
+   * module entry that includes waiting for the loader thread). Until then the watchdog does not count
+   * the held loop as a block: it is ours. From here the loop is the program's: a block that begins now,
+   * even before the watchdog worker is up, is dated from this beat. Idempotent.
+   */
+  started(): void {
+    if (!this.starting) return;
+    this.starting = false;
+    beat(this.shared);
+    Atomics.store(this.sync, SYNC_STARTING, 0);
+  }
 
   constructor(config: AgentConfig, workerFile: string, heartbeatMs: number) {
     const sharedBuf = new SharedArrayBuffer(SHARED_SLOTS * 8);
     const syncBuf = new SharedArrayBuffer(SYNC_SLOTS * 4);
     this.shared = new Float64Array(sharedBuf);
     this.sync = new Int32Array(syncBuf);
+    this.sync[SYNC_STARTING] = 1;
     const workerData: WatchdogData = {
       config, shared: sharedBuf, sync: syncBuf, mainTimeOrigin: performance.timeOrigin, heartbeatMs,
     };
@@ -36,7 +60,7 @@ export class WorkerChannel implements RecordSink {
         name: 'loopscope-watchdog',
       });
       // The worker's beats: see heartbeat.ts.
-      this.worker.on('message', () => { try { this.onBeat(); } catch { /* never into the program */ } });
+      this.worker.on('message', () => { try { this.beatHandler(); } catch { /* never into the program */ } });
       this.worker.on('error', () => { this.alive = false; });
       this.worker.on('exit', () => { this.alive = false; });
       // Last, after the listeners (adding a 'message' listener refs the port again): the worker

@@ -4,12 +4,13 @@
 // ends in silence (the run then simply has fewer events).
 import { performance } from 'node:perf_hooks';
 import { workerData, parentPort } from 'node:worker_threads';
-import { SYNC_EXITING, SYNC_FLUSH_ACK, type ToWorker, type WatchdogData } from './watchdog/messages.ts';
+import { SYNC_EXITING, SYNC_FLUSH_ACK, SYNC_STARTING, type ToWorker, type WatchdogData } from './watchdog/messages.ts';
 import { SocketWriter } from './watchdog/socket-writer.ts';
 import { MainThreadProbe } from './watchdog/inspector-probe.ts';
 import { Watchdog, type SamplerPolicy } from './watchdog/watchdog.ts';
 import { ownFiles } from './watchdog/own-files.ts';
 import { debugLog } from './watchdog/debug-log.ts';
+import { SHARED_BEAT_TS, SHARED_HEARTBEAT } from './contracts.ts';
 
 /** Drop counts are reported at most this often (and at exit). */
 const DROP_REPORT_MS = 250;
@@ -21,12 +22,18 @@ function main(): void {
   // The main thread's clock, read from here: both clocks are monotonic, only their origins differ.
   const offset = performance.timeOrigin - data.mainTimeOrigin;
   const now = (): number => performance.now() + offset;
+  // The main thread's heartbeat is driven from here (see heartbeat.ts): a beat is one message. The
+  // first is asked for at once: until it is, a free loop and a held one look the same (no beat moves),
+  // and from it on a block in progress since before we came up can be told (detector.ts).
+  const askBeat = (): void => { if (Atomics.load(sync, SYNC_EXITING) === 0) parentPort?.postMessage(0); };
+  askBeat();
+  const firstAsk = now();
+  const beatTimer = setInterval(askBeat, data.heartbeatMs);
+  debugLog(`worker up at ${firstAsk.toFixed(1)} (main clock); beat ${shared[SHARED_HEARTBEAT]} at ${shared[SHARED_BEAT_TS]}`);
 
   const writer = new SocketWriter(now);
   writer.connect(data.config.socket);
   const dropTimer = setInterval(() => writer.reportDrops(), DROP_REPORT_MS);
-  // The main thread's heartbeat is driven from here (see heartbeat.ts): a beat is one message.
-  const beatTimer = setInterval(() => { if (Atomics.load(sync, SYNC_EXITING) === 0) parentPort?.postMessage(0); }, data.heartbeatMs);
   void beatTimer;
 
   parentPort?.on('message', (m: ToWorker) => {
@@ -60,6 +67,8 @@ function main(): void {
     shared,
     now,
     exiting: () => Atomics.load(sync, SYNC_EXITING) === 1,
+    agentStarting: () => Atomics.load(sync, SYNC_STARTING) === 1,
+    firstAsk,
     probe,
     filter: { ownFiles: ownFiles() },
     emit: (event) => writer.control({ type: 'event', event }),

@@ -42,11 +42,53 @@ test('detector: a late beat that recovers before the threshold disarms without a
   assert.ok(s2.kind === 'start' && s2.id === 2);
 });
 
-test('detector: after a resync (our own activity held the loop) lateness counts only from the next beat', () => {
+test('detector: our own activity (excuse) is not a block; a block right after it is, dated from its end', () => {
   const d = new BlockDetector(50, 10);
   d.poll(1, 0, 0);
-  d.resync(1);
+  d.excuse(300); // e.g. starting the sampler held the main thread until 300
   assert.equal(d.poll(1, 0, 300).kind, 'none', 'the stretch we caused is not a block');
-  assert.equal(d.poll(2, 305, 306).kind, 'none');
-  assert.equal(d.poll(2, 305, 370).kind, 'start', 'a later stretch is');
+  assert.equal(d.poll(1, 0, 349).kind, 'arm', 'held past it: late from its end');
+  const s = d.poll(1, 0, 352);
+  assert.ok(s.kind === 'start' && s.since === 300 && s.durationMs === 52, JSON.stringify(s));
+  // A block already found keeps its start: our activity inside it is the block's time.
+  d.excuse(400);
+  const e = d.poll(2, 420, 421);
+  assert.ok(e.kind === 'end' && e.since === 300 && e.durationMs === 120, JSON.stringify(e));
+});
+
+test('detector: before the worker asked for a beat, a quiet heartbeat is not late (watchFrom)', () => {
+  const d = new BlockDetector(50, 10);
+  d.watchFrom(200); // the agent beat at 0; the worker came up and asked at 200
+  assert.equal(d.poll(1, 0, 200).kind, 'none');
+  assert.equal(d.poll(1, 0, 224).kind, 'none', 'a free loop answers within a moment');
+  assert.equal(d.poll(2, 201, 225).kind, 'none');
+  assert.equal(d.poll(2, 201, 230).kind, 'none', 'and from there on the beats are measured as always');
+});
+
+test('detector: a block in progress when the worker came up counts from the last beat once the threshold passed since the request', () => {
+  const d = new BlockDetector(50, 10);
+  d.watchFrom(200);
+  d.poll(1, 0, 200);
+  assert.equal(d.poll(1, 0, 224).kind, 'none', 'unanswered for 24 ms: not yet');
+  assert.equal(d.poll(1, 0, 240).kind, 'arm', 'unanswered for 40 ms: armed, not yet a block');
+  const s = d.poll(1, 0, 251);
+  assert.ok(s.kind === 'start' && s.since === 10 && s.durationMs === 241, JSON.stringify(s));
+  const e = d.poll(2, 400, 401);
+  assert.ok(e.kind === 'end' && e.since === 10 && e.durationMs === 390, JSON.stringify(e));
+});
+
+test('detector: heldSince (the loop seen held at boot) counts lateness from the beat that was due, dated no earlier than notBefore', () => {
+  const d = new BlockDetector(50, 10);
+  d.watchFrom(200);
+  d.poll(1, 0, 200);
+  d.heldSince(1, 30); // a callback runs since the loop was last idle at 30
+  const s = d.poll(1, 0, 205);
+  assert.ok(s.kind === 'start' && s.since === 30 && s.durationMs === 175, JSON.stringify(s));
+  // Once the beat moved on, a stale confirmation changes nothing.
+  const d2 = new BlockDetector(50, 10);
+  d2.watchFrom(200);
+  d2.poll(1, 0, 200);
+  d2.poll(2, 201, 201);
+  d2.heldSince(1, -Infinity);
+  assert.equal(d2.poll(2, 201, 230).kind, 'none');
 });

@@ -2,6 +2,11 @@
 // Pure: the worker feeds it readings; it says what happened. The loop is "held" when the heartbeat is
 // late: the counter has not moved for longer than one beat period plus the threshold. That catches one
 // long callback and equally a stall of many short turns (microtasks that never let timers run).
+//
+// Start-up: the worker comes up tens of ms after the agent's start beat (more on a loaded machine), and
+// until it asks, no beat is due. A loop that is free but was never asked is not late: lateness counts
+// from the worker's first request (watchFrom). A block in progress when the worker comes up is still
+// dated from the last beat (the agent's start, at worst): the loop was last seen free then.
 
 export type Reading =
   | { kind: 'none' }
@@ -21,27 +26,52 @@ export class BlockDetector {
   private state: 'idle' | 'armed' | 'blocking' = 'idle';
   private blockId = 0;
   private since = 0;
+  /** Before this time (main thread's clock) no beat had been asked for: holding then is not lateness. */
+  private askedFrom = -Infinity;
+  /** Our own activity held the main thread until this time: neither lateness nor a block's time before it. */
+  private ownUntil = -Infinity;
+  /** A block in progress cannot have begun before this (the loop was idle then): see heldSince(). */
+  private notBefore = -Infinity;
 
   constructor(private readonly thresholdMs: number, private readonly heartbeatMs: number) {}
 
-  /** Forget what was seen so far: the next reading starts fresh (used after our own activity held the loop). */
-  resync(beat: number): void {
-    if (this.state === 'blocking') return;
-    this.state = 'idle';
-    this.lastBeat = beat;
-    this.waitForBeat = true;
+  /** The worker asked for its first beat at `at`: lateness counts from then at the earliest. */
+  watchFrom(at: number): void {
+    this.askedFrom = Math.max(this.askedFrom, at);
   }
 
-  private waitForBeat = false;
+  /**
+   * Our own activity (starting the sampler, the agent's own start-up) held the main thread until `until`:
+   * that stretch is not the program's. A block already found is left as it is (the program's, with
+   * our activity inside it).
+   */
+  excuse(until: number): void {
+    if (this.state === 'blocking') return;
+    this.ownUntil = Math.max(this.ownUntil, until);
+  }
+
+  /**
+   * Seen from outside the heartbeat: the loop has been held since `beat` moved, while no beat was asked
+   * for yet (the watchdog came up inside a block). Lateness then counts from the beat that was due, not
+   * from the first request; `notBefore` (when the loop was last idle, if known) dates the block's start.
+   * Ignored once the beat moved on.
+   */
+  heldSince(beat: number, notBefore: number): void {
+    if (beat !== this.lastBeat || this.state === 'blocking') return;
+    this.askedFrom = -Infinity;
+    this.notBefore = Math.max(this.notBefore, notBefore);
+  }
+
+  /** Whether a block is going on (found and not yet over). */
+  get blocking(): boolean { return this.state === 'blocking'; }
 
   /**
    * beat: the heartbeat counter; beatTs: when it last moved (main thread's clock); now: the same clock.
-   * lastSeenAt: when the loop was last seen free; a block's duration counts from the beat that was due.
+   * A block's duration counts from the beat that was due (the loop was last seen free one period before).
    */
   poll(beat: number, beatTs: number, now: number): Reading {
     if (beat !== this.lastBeat) {
       this.lastBeat = beat;
-      this.waitForBeat = false;
       const was = this.state;
       this.state = 'idle';
       if (was === 'blocking') {
@@ -53,19 +83,20 @@ export class BlockDetector {
       if (was === 'armed') return { kind: 'disarm' };
       return { kind: 'none' };
     }
-    if (this.waitForBeat) return { kind: 'none' };
-    // The next beat was due one period after the last; the loop has been held since then.
-    const due = beatTs + this.heartbeatMs;
-    const late = now - due;
-    if (this.state === 'blocking') return { kind: 'ongoing', id: this.blockId, since: this.since, durationMs: late };
+    if (this.state === 'blocking') return { kind: 'ongoing', id: this.blockId, since: this.since, durationMs: now - this.since };
+    // The next beat was due one period after the last; the loop has been held since then (not before
+    // our own activity ended).
+    const since = Math.max(beatTs + this.heartbeatMs, this.ownUntil, this.notBefore);
+    // Late only past a beat that was asked for.
+    const late = now - Math.max(since, this.askedFrom);
     if (late >= this.thresholdMs) {
       this.state = 'blocking';
-      this.since = due;
-      return { kind: 'start', id: ++this.blockId, since: due, durationMs: late };
+      this.since = since;
+      return { kind: 'start', id: ++this.blockId, since, durationMs: now - since };
     }
     if (this.state === 'idle' && late >= this.thresholdMs / 2) {
       this.state = 'armed';
-      return { kind: 'arm', since: due };
+      return { kind: 'arm', since };
     }
     return { kind: 'none' };
   }

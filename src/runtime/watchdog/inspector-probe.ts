@@ -13,8 +13,11 @@ export interface CallFrame {
   url: string;
   location: { scriptId: string; lineNumber: number; columnNumber: number };
 }
-/** A stack snapshot and, when known, when it was taken (the main thread's performance.now()). */
-export interface StackSnapshot { frames: CallFrame[]; at?: number }
+/**
+ * A stack snapshot and, when known, when it was taken (the main thread's performance.now()), and the
+ * event loop's start (-1: not started yet, the program's top level still runs) and total idle time.
+ */
+export interface StackSnapshot { frames: CallFrame[]; at?: number; loop?: { start: number; idleMs: number } }
 export interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number; scriptId: string };
@@ -41,7 +44,9 @@ const STACK_NOW_SOURCE = `(function () {
     E.captureStackTrace(holder);
     out = holder.stack;
   } catch (e) { out = null; } finally { E.prepareStackTrace = prep; E.stackTraceLimit = limit; }
-  return out && { frames: out, at: at };
+  var loop = null;
+  try { loop = { start: performance.nodeTiming.loopStart, idleMs: performance.eventLoopUtilization().idle }; } catch (e) { loop = null; }
+  return out && { frames: out, at: at, loop: loop };
 })()`;
 
 export class MainThreadProbe {
@@ -90,12 +95,14 @@ export class MainThreadProbe {
    */
   async stackNow(): Promise<StackSnapshot> {
     const res = await this.post<{ result?: { value?: unknown } }>('Runtime.evaluate', { expression: STACK_NOW_SOURCE, returnByValue: true, silent: true });
-    const v = res.result?.value as { frames?: unknown; at?: unknown } | undefined;
+    const v = res.result?.value as { frames?: unknown; at?: unknown; loop?: { start?: unknown; idleMs?: unknown } | null } | undefined;
     if (!v || !Array.isArray(v.frames)) throw new Error('no stack');
     const frames = (v.frames as Array<[string, number, number, string]>)
       .filter((f) => Array.isArray(f) && typeof f[0] === 'string' && f[0] !== '')
       .map(([url, line, column, fn]): CallFrame => ({ functionName: fn, url, location: { scriptId: '', lineNumber: line - 1, columnNumber: column - 1 } }));
-    return typeof v.at === 'number' && v.at >= 0 ? { frames, at: v.at } : { frames };
+    const snap: StackSnapshot = typeof v.at === 'number' && v.at >= 0 ? { frames, at: v.at } : { frames };
+    if (v.loop && typeof v.loop.start === 'number' && typeof v.loop.idleMs === 'number') snap.loop = { start: v.loop.start, idleMs: v.loop.idleMs };
+    return snap;
   }
 
   /**

@@ -6,7 +6,7 @@ export interface WatchdogData {
   config: AgentConfig;
   /** Float64Array slots (SHARED_* in contracts.ts): heartbeat, current task, beat time. */
   shared: SharedArrayBuffer;
-  /** Int32Array: [FLUSH_ACK, EXITING], for Atomics.wait at exit. */
+  /** Int32Array: [FLUSH_ACK, EXITING, STARTING], for Atomics.wait at exit. */
   sync: SharedArrayBuffer;
   /** The main thread's performance.timeOrigin: the worker converts its own clock into the main thread's. */
   mainTimeOrigin: number;
@@ -16,7 +16,12 @@ export interface WatchdogData {
 
 export const SYNC_FLUSH_ACK = 0; // worker → main: highest flush sequence fully handed to the socket
 export const SYNC_EXITING = 1; // main → worker: the main thread is exiting; a stopped heartbeat is not a block
-export const SYNC_SLOTS = 2;
+/**
+ * main → worker: 1 while the agent's own start-up still runs on the main thread (e.g. Node 20's
+ * module.register waits ~0.1-0.3 s for its loader thread): a held loop then is ours, not a block.
+ */
+export const SYNC_STARTING = 2;
+export const SYNC_SLOTS = 3;
 
 export type ToWorker =
   | { t: 'records'; buf: ArrayBuffer; count: number }

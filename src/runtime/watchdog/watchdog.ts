@@ -10,7 +10,7 @@ import type { BlockEvent, SourceLocation } from '../../protocol/index.ts';
 import { SHARED_BEAT_TS, SHARED_CURRENT_TASK, SHARED_HEARTBEAT } from '../contracts.ts';
 import { BlockDetector, type Reading } from './detector.ts';
 import type { CallFrame, MainThreadProbe, Profile, StackSnapshot } from './inspector-probe.ts';
-import { choose, classify, framesToStack, pickLocation, sampledWitness, stallLocation, type FrameFilter, type PausedWitness } from './locate.ts';
+import { choose, classify, framesToStack, urlToFile, pickLocation, sampledWitness, stallLocation, type FrameFilter, type PausedWitness } from './locate.ts';
 import { classifyCause } from './cause.ts';
 import { debugLog, debugOn } from './debug-log.ts';
 
@@ -39,6 +39,18 @@ const SNAPSHOT_TRIES = 5;
 const SNAPSHOT_RETRY_MS = LIVE_WAIT_MS / 2;
 /** A stack snapshot answered within this long was taken while the blocking code ran (interruptible). */
 const PROMPT_SNAPSHOT_MS = 20;
+/**
+ * The most of the main thread's time that starting the sampler at boot is taken to cost (measured
+ * 6-45 ms): a start that takes longer waited for the program's own block (an uninterruptible call
+ * holds the inspector's requests), and that block must not be excused as ours.
+ */
+const SAMPLER_START_EXCUSE_MS = 100;
+/**
+ * At boot, a loop already in a callback is taken as held (since it was last idle) once our first beat
+ * has gone unanswered this long: a free loop answers in well under a millisecond; a program that works
+ * in short chunks answers between them.
+ */
+const BOOT_HELD_MS = 20;
 
 export type SamplerPolicy = 'always' | 'late' | 'never';
 
@@ -49,11 +61,16 @@ export interface WatchdogOptions {
   /** The main thread's clock (performance.now() there), read from the worker. */
   now: () => number;
   exiting: () => boolean;
+  /** The agent's own start-up still runs on the main thread: a held loop is ours (see messages.ts). */
+  agentStarting?: () => boolean;
+  /** When the worker asked for its first beat (main thread's clock): no beat was due before. */
+  firstAsk?: number;
   probe: MainThreadProbe | undefined;
   filter: FrameFilter;
   emit: (ev: BlockEvent) => void;
   /**
-   * 'always': the sampler runs from the start, so it also sees blocks the inspector cannot interrupt
+   * 'always': the sampler runs from the start (from the first time the loop is seen free; a block in
+   * progress when the watchdog comes up starts it at once, as 'late' would), so it also sees blocks the inspector cannot interrupt
    * (JSON.parse of a huge string): a profiler command sent once the block began would only be served
    * after it. Its start costs the main thread ~40 ms once (V8 logs all compiled code).
    * 'late': the sampler starts the first time the heartbeat is late (a program that never blocks
@@ -68,7 +85,7 @@ export interface WatchdogOptions {
 }
 
 /** A stack snapshot; inBlock: the heartbeat had not moved when it arrived; at: when it was taken (main thread's clock). */
-interface Snapshot { frames: CallFrame[]; inBlock: boolean; waitedMs: number; at?: number }
+interface Snapshot { frames: CallFrame[]; inBlock: boolean; waitedMs: number; at?: number; preLoop?: boolean }
 
 interface Evidence {
   id: number;
@@ -80,6 +97,8 @@ interface Evidence {
   live: Promise<void>;
   /** Task ids seen running during the block (tree mode writes them): more than one means a stall. */
   tasks: Set<number>;
+  /** Not the program's: see startupMachinery(). Neither report goes out. */
+  dropped?: boolean;
 }
 
 export class Watchdog {
@@ -91,15 +110,24 @@ export class Watchdog {
 
   constructor(private readonly o: WatchdogOptions) {
     this.detector = new BlockDetector(o.thresholdMs, o.heartbeatMs);
+    if (o.firstAsk !== undefined) this.detector.watchFrom(o.firstAsk);
   }
 
   private rotateTimer: ReturnType<typeof setInterval> | undefined;
   private armed = false;
   private samplerStarting = false;
+  /** When the boot start of the sampler was asked for (main thread's clock). */
+  private samplerAsked = 0;
+  /**
+   * The heartbeat once the agent's start-up was over; undefined before. When it moves, the loop
+   * answered one of our beats: it was free, and the 'always' sampler can start without landing in a
+   * block of the program.
+   */
+  private readyBeat: number | undefined;
 
   start(): void {
     this.timer = setInterval(() => this.tick(), POLL_MS);
-    if (this.o.sampler === 'always') this.startSampler();
+    this.tick();
   }
 
   stop(): void {
@@ -116,35 +144,81 @@ export class Watchdog {
     const s = this.o.shared;
     const r = this.detector.poll(s[SHARED_HEARTBEAT]!, s[SHARED_BEAT_TS]!, this.o.now());
     if (r.kind === 'end') await this.onEnd(r.id, r.since, r.durationMs, EXIT_WAIT_MS);
+    // A block that ended just before the exit may still be gathering its final report: the exit
+    // event must come after it (bounded: the main thread waits for us only so long).
+    else if (this.ending) await withTimeout(this.ending, EXIT_WAIT_MS * 2);
   }
+
+  /** The final report of the last block that ended, while it is being put together. */
+  private ending: Promise<void> | undefined;
 
   private tick(): void {
     if (this.o.exiting()) return;
-    // Starting the profiler holds the main thread (V8 logs every compiled function): our own activity,
-    // not the program's. Readings resume once it is done; a real block that overlaps is still seen then.
-    if (this.samplerStarting) return;
     const s = this.o.shared;
+    const now = this.o.now();
+    // The agent's own start-up, and starting the profiler at boot (V8 logs every compiled function),
+    // hold the main thread: our own activity, not the program's (the latter bounded, see the constant).
+    if (this.o.agentStarting?.()) this.detector.excuse(now);
+    else if (this.readyBeat === undefined) { this.readyBeat = s[SHARED_HEARTBEAT]!; void this.bootCheck(this.readyBeat); }
+    if (this.samplerStarting) this.detector.excuse(Math.min(now, this.samplerAsked + SAMPLER_START_EXCUSE_MS));
     let r: Reading;
     try {
-      r = this.detector.poll(s[SHARED_HEARTBEAT]!, s[SHARED_BEAT_TS]!, this.o.now());
+      r = this.detector.poll(s[SHARED_HEARTBEAT]!, s[SHARED_BEAT_TS]!, now);
     } catch { return; }
+    if (this.o.sampler === 'always' && !this.sampler && this.readyBeat !== undefined && s[SHARED_HEARTBEAT] !== this.readyBeat && !this.detector.blocking) {
+      this.startSampler(true);
+    }
     if (r.kind !== 'none' && r.kind !== 'ongoing') debugLog(`reading ${JSON.stringify(r)}`);
     switch (r.kind) {
-      case 'arm': this.armed = true; this.startSampler(); break;
+      case 'arm': this.armed = true; this.startSampler(false); break;
       case 'disarm': this.armed = false; break;
       case 'start': this.onStart(r.id, r.since, r.durationMs); break;
       case 'ongoing': this.current?.tasks.add(s[SHARED_CURRENT_TASK]!); break;
-      case 'end': void this.onEnd(r.id, r.since, r.durationMs); break;
+      case 'end': {
+        const ending = this.onEnd(r.id, r.since, r.durationMs).catch(() => undefined);
+        this.ending = ending;
+        void ending.then(() => { if (this.ending === ending) this.ending = undefined; });
+        break;
+      }
       default: break;
     }
   }
 
-  private startSampler(): void {
+  /**
+   * Whether the watchdog came up inside a block: the beat it asked for has not moved, and a stack
+   * snapshot shows the program's code running. Before the event loop started (the program's top level,
+   * its module loading) the loop has been held since the agent's start was over; in a callback, since
+   * the loop was last idle, once our beat stays unanswered for BOOT_HELD_MS. Without this, a block in
+   * progress at boot counts only from our first request and one that ends within the threshold of it
+   * goes unseen. An uninterruptible call answers only when it returns: then only the first request counts.
+   */
+  private async bootCheck(beat: number): Promise<void> {
+    const probe = this.o.probe;
+    if (!probe) return;
+    const s = this.o.shared;
+    let snap: StackSnapshot;
+    try { snap = await probe.stackNow(); } catch { return; }
+    if (s[SHARED_HEARTBEAT] !== beat || !snap.loop) return;
+    const loop = snap.loop;
+    const user = snap.frames.some((f) => { const c = classify(urlToFile(f.url), this.o.filter); return c === 'user' || c === 'library'; });
+    debugLog(`boot check: beat ${beat} pending, user code ${user}, loop ${JSON.stringify(loop)}`);
+    // Before the loop started, whatever runs is the program's start (its top level, its module loading).
+    if (loop.start >= 0) {
+      if (!user) return;
+      const wait = (this.o.firstAsk ?? this.o.now()) + BOOT_HELD_MS - this.o.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      if (s[SHARED_HEARTBEAT] !== beat) return;
+    }
+    // Held since the loop was last idle (the loop's idle time all came before the block).
+    this.detector.heldSince(beat, loop.start >= 0 ? loop.start + loop.idleMs : -Infinity);
+  }
+
+  /** boot: the loop was just seen free, so the time the start holds it is ours alone (else: inside a suspected block). */
+  private startSampler(boot: boolean): void {
     const probe = this.o.probe;
     if (!probe || this.sampler || this.o.sampler === 'never') return;
-    // At boot ('always') the start is ours alone; later ('late') it happens inside a suspected block.
-    const boot = this.o.sampler === 'always';
     this.samplerStarting = boot;
+    this.samplerAsked = this.o.now();
     this.rotateTimer = setInterval(() => {
       if (this.current || this.armed) return;
       void this.restartSampler();
@@ -154,8 +228,8 @@ export class Watchdog {
       .finally(() => {
         if (!this.samplerStarting) return;
         this.samplerStarting = false;
-        // Re-sync with the heartbeat: the time the start took is not counted as a block.
-        this.detector.resync(this.o.shared[SHARED_HEARTBEAT]!);
+        // The time the start took is not counted as a block; a block that follows it is.
+        this.detector.excuse(Math.min(this.o.now(), this.samplerAsked + SAMPLER_START_EXCUSE_MS));
       });
   }
 
@@ -181,7 +255,7 @@ export class Watchdog {
 
   private onStart(id: number, since: number, durationMs: number): void {
     const s = this.o.shared;
-    this.startSampler();
+    this.startSampler(false);
     const beat = s[SHARED_HEARTBEAT]!;
     const probe = this.o.probe;
     let answered = false;
@@ -196,6 +270,11 @@ export class Watchdog {
     // (the main thread is inside one native call and cannot be asked until it returns).
     const live = withTimeout(pause, LIVE_WAIT_MS).then((p) => {
       const paused = p && p.inBlock ? this.pausedWitness(p.frames) : undefined;
+      if (p && !paused && this.startupMachinery(p)) {
+        ev.dropped = true;
+        debugLog(`block ${id}: start-up machinery before the program's first line, not reported`);
+        return;
+      }
       return this.emit(ev, false, Math.max(durationMs, this.o.now() - since), paused?.location, paused?.stack ?? [], 'callback');
     });
     const ev: Evidence = { id, since, taskId: s[SHARED_CURRENT_TASK]!, beat, pause, live, tasks: new Set([s[SHARED_CURRENT_TASK]!]) };
@@ -215,6 +294,7 @@ export class Watchdog {
     const profile = needsSamples(p) ? await withTimeout(this.restartSampler(), waitMs) : undefined;
     await ev.live;
     if (this.current === ev) this.current = undefined;
+    if (ev.dropped) return;
     const paused = p && p.inBlock ? this.pausedWitness(p.frames) : undefined;
     // Only the samples taken during the block count (the profiler's clock is CLOCK_MONOTONIC in µs).
     const span = { fromUs: (since + this.o.hrOffsetMs) * 1000, toUs: (since + durationMs + this.o.hrOffsetMs) * 1000 };
@@ -252,10 +332,21 @@ export class Watchdog {
       if (waitedMs === undefined) { waitedMs = this.o.now() - asked; onFirstAnswer(); }
       last = { frames, inBlock, waitedMs };
       if (snap.at !== undefined) last.at = snap.at;
+      if (snap.loop && snap.loop.start < 0) last.preLoop = true;
       if (debugOn) debugLog(`stack ${i}, in block: ${inBlock} ${JSON.stringify(frames.map((f) => [f.url.slice(-40), f.location.lineNumber + 1, f.functionName]))}`);
       if (!inBlock || this.pausedWitness(frames) || this.o.now() - asked > SNAPSHOT_RETRY_MS) break;
     }
     return last;
+  }
+
+  /**
+   * Before the event loop started, with none of the program's code (nor a library's) on the stack: the
+   * main thread is loading the program (an ES module graph; on Node 20 in tree mode each module also
+   * waits for our loader thread to rewrite it), not running a line of it. Not reported as a block: no
+   * line of the program held the loop. A synchronous require() is reported (its caller's line is on the stack).
+   */
+  private startupMachinery(p: Snapshot): boolean {
+    return p.preLoop === true && !p.frames.some((f) => { const c = classify(urlToFile(f.url), this.o.filter); return c === 'user' || c === 'library'; });
   }
 
   private pausedWitness(frames: CallFrame[]): PausedWitness | undefined {
