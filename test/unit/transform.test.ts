@@ -9,7 +9,7 @@ import { transformSource } from '../../src/runtime/transform/transform.ts';
 /** A do-nothing runtime: the transformed code must behave as the original with it. */
 function passThroughRuntime(): Record<string, unknown> {
   return {
-    s: () => ({}), w: (_t: unknown, x: unknown) => x, r: (_t: unknown, v: unknown) => v, x: () => {}, e: () => {},
+    s: () => ({}), w: (_t: unknown, x: unknown) => x, r: (_t: unknown, v: unknown) => v, c: () => {}, x: () => {}, e: () => {},
     k: (v: unknown) => v, fa: (_t: unknown, it: unknown) => it, R: {},
   };
 }

@@ -277,8 +277,14 @@ export function createTaskCore(o: CoreOptions) {
     return v;
   };
 
-  /** The async function's body threw (its promise rejects). */
-  const x = (t: Task): void => { t.err = true; };
+  /**
+   * A catch or finally block of t runs: when an await threw to get there, r() never ran, so t is not
+   * current yet (its slice starts now). Otherwise nothing to do.
+   */
+  const c = (t: Task): void => { if (cur !== t) r(t, undefined); };
+
+  /** The async function's body threw (its promise rejects); maybe from an await, like c(). */
+  const x = (t: Task): void => { if (cur !== t) r(t, undefined); t.err = true; };
 
   /** The async function's body finished (finally): last slice ends, the task settles. */
   const e = (t: Task): void => {
@@ -460,7 +466,7 @@ export function createTaskCore(o: CoreOptions) {
 
   return {
     // transformed code
-    s, w, r, x, e, k, fa,
+    s, w, r, c, x, e, k, fa,
     R: root,
     // patches
     takeSite, spawn, spawnCallback, enter, leave, run, runAs, group, settle, cancel, tag, current, precise,

@@ -38,7 +38,7 @@ export function installWith(config: AgentConfig, sink: RecordSink, shared: Float
     const runtimeDir = opts.runtimeDir ?? findRuntimeDir();
     const host = createTransformHost({ includeNodeModules: config.includeNodeModules, ownDir: runtimeDir ?? '' });
     const api = {
-      s: core.s, w: core.w, r: core.r, x: core.x, e: core.e, k: core.k, fa: core.fa, R: core.R,
+      s: core.s, w: core.w, r: core.r, c: core.c, x: core.x, e: core.e, k: core.k, fa: core.fa, R: core.R,
       /** Original position of a (1-based) position in a transformed file: lines never move, columns map back. */
       mapPosition(file: string, line: number, column: number): { file: string; line: number; column: number } {
         try { return { file, line, column: host.mapper.mapColumn(file, line, column) }; } catch { return { file, line, column }; }

@@ -105,6 +105,12 @@ function transformUnsafe(source: string, opts: TransformOptions): TransformResul
       case 'ForOfStatement':
         if (node.await && scope.task) instrumentForAwait(node, scope.task);
         break;
+      case 'CatchClause': case 'TryStatement': {
+        // An await that throws never reaches r(): a catch or finally block is where the task runs again.
+        const block = (node.type === 'CatchClause' ? node.body : node.finalizer) as Node | null;
+        if (scope.task && block) open(block.start + 1, `${G}.c(${scope.task});`);
+        break;
+      }
       case 'CallExpression':
         instrumentCall(node, scope);
         break;
