@@ -42,7 +42,10 @@ const PROMPT_SNAPSHOT_MS = 20;
 /**
  * The most of the main thread's time that starting the sampler at boot is taken to cost (measured
  * 6-45 ms): a start that takes longer waited for the program's own block (an uninterruptible call
- * holds the inspector's requests), and that block must not be excused as ours.
+ * holds the inspector's requests), and that block must not be excused as ours. Only once a snapshot
+ * sent just before the start came back at once with none of the program's code running (the main
+ * thread was free: the start ran right after it); until then, or when it says otherwise, only
+ * PROMPT_SNAPSHOT_MS is excused.
  */
 const SAMPLER_START_EXCUSE_MS = 100;
 /**
@@ -116,8 +119,8 @@ export class Watchdog {
   private rotateTimer: ReturnType<typeof setInterval> | undefined;
   private armed = false;
   private samplerStarting = false;
-  /** When the boot start of the sampler was asked for (main thread's clock). */
-  private samplerAsked = 0;
+  /** Until when (main thread's clock) the boot start of the sampler may be excused as ours. */
+  private samplerExcuseUntil = 0;
   /**
    * The heartbeat once the agent's start-up was over; undefined before. When it moves, the loop
    * answered one of our beats: it was free, and the 'always' sampler can start without landing in a
@@ -160,7 +163,7 @@ export class Watchdog {
     // hold the main thread: our own activity, not the program's (the latter bounded, see the constant).
     if (this.o.agentStarting?.()) this.detector.excuse(now);
     else if (this.readyBeat === undefined) { this.readyBeat = s[SHARED_HEARTBEAT]!; void this.bootCheck(this.readyBeat); }
-    if (this.samplerStarting) this.detector.excuse(Math.min(now, this.samplerAsked + SAMPLER_START_EXCUSE_MS));
+    if (this.samplerStarting) this.detector.excuse(Math.min(now, this.samplerExcuseUntil));
     let r: Reading;
     try {
       r = this.detector.poll(s[SHARED_HEARTBEAT]!, s[SHARED_BEAT_TS]!, now);
@@ -218,7 +221,17 @@ export class Watchdog {
     const probe = this.o.probe;
     if (!probe || this.sampler || this.o.sampler === 'never') return;
     this.samplerStarting = boot;
-    this.samplerAsked = this.o.now();
+    if (boot) {
+      // Served just before the profiler's start: says whether the main thread was free then.
+      const asked = this.o.now();
+      this.samplerExcuseUntil = asked + PROMPT_SNAPSHOT_MS;
+      probe.stackNow().then((snap) => {
+        const prompt = this.o.now() - asked <= PROMPT_SNAPSHOT_MS;
+        const program = snap.frames.some((f) => { const c = classify(urlToFile(f.url), this.o.filter); return c === 'user' || c === 'library'; });
+        debugLog(`sampler start: main thread ${prompt && !program ? 'free' : 'busy'} when asked`);
+        if (prompt && !program) this.samplerExcuseUntil = asked + SAMPLER_START_EXCUSE_MS;
+      }, () => undefined);
+    }
     this.rotateTimer = setInterval(() => {
       if (this.current || this.armed) return;
       void this.restartSampler();
@@ -229,7 +242,7 @@ export class Watchdog {
         if (!this.samplerStarting) return;
         this.samplerStarting = false;
         // The time the start took is not counted as a block; a block that follows it is.
-        this.detector.excuse(Math.min(this.o.now(), this.samplerAsked + SAMPLER_START_EXCUSE_MS));
+        this.detector.excuse(Math.min(this.o.now(), this.samplerExcuseUntil));
       });
   }
 
