@@ -50,8 +50,10 @@ const PROMPT_SNAPSHOT_MS = 20;
 const SAMPLER_START_EXCUSE_MS = 100;
 /**
  * At boot, a loop already in a callback is taken as held (since it was last idle) once our first beat
- * has gone unanswered this long: a free loop answers in well under a millisecond; a program that works
- * in short chunks answers between them.
+ * has gone unanswered this long, or half the threshold if more: a free loop answers in well under a
+ * millisecond; a program that works in chunks answers between them. (The loop's idle time cannot tell
+ * a chain of chunks that never idles from one callback: a chain of chunks each longer than this, running
+ * since before the watchdog came up, could be taken for a block.)
  */
 const BOOT_HELD_MS = 20;
 
@@ -208,7 +210,7 @@ export class Watchdog {
     // Before the loop started, whatever runs is the program's start (its top level, its module loading).
     if (loop.start >= 0) {
       if (!user) return;
-      const wait = (this.o.firstAsk ?? this.o.now()) + BOOT_HELD_MS - this.o.now();
+      const wait = (this.o.firstAsk ?? this.o.now()) + Math.max(BOOT_HELD_MS, this.o.thresholdMs / 2) - this.o.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       if (s[SHARED_HEARTBEAT] !== beat) return;
     }
