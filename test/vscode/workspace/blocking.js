@@ -1,5 +1,5 @@
-// A program with one slow synchronous callback: a timer whose callback spins for 300 ms (1.5 s in, well after
-// start-up even on a busy first VS Code session, so only this callback can be the block and the watchdog is up).
+// A program with one slow synchronous callback: a timer whose callback spins for 300 ms, half a second in
+// (only this callback is the block; it is reported even if a busy machine brings the watchdog up later).
 function crunch(ms) {
   const end = Date.now() + ms;
   let n = 0;
@@ -14,6 +14,6 @@ async function loadItems() {
 
 setTimeout(function tick() { // SPAWNED-HERE
   crunch(300);
-}, 1500);
+}, 500);
 
 Promise.all([loadItems(), loadItems()]).then((lists) => console.log('loaded', lists.length, 'lists'));

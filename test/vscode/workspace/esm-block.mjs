@@ -6,7 +6,7 @@ function spin(ms) {
   return n;
 }
 
-await new Promise((resolve) => setTimeout(resolve, 1500));
+await new Promise((resolve) => setTimeout(resolve, 500));
 setImmediate(function later() {
   spin(250);
   console.log('done');
