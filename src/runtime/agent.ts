@@ -54,6 +54,8 @@ function start(): void {
     try { tracking?.flush(); } catch { /* still send the exit */ }
     channel.flushAndWait(EXIT_FLUSH_MS, { type: 'event', event: ev });
   });
+  // From here on, a held loop is the program's (setting onBeat above said so too; this says it where it is true).
+  channel.started();
 }
 
 try { start(); } catch { /* the program runs as if we were not there */ }
