@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   encodeControlFrame, recordsFrameHeader, RECORD_SLOTS, WireDecoder, WireError, WIRE_VERSION,
-  OP_SPAWN, OP_SETTLE, OP_MEMBER, OP_CANCEL, OP_SPAWN_SETTLE, type ProcessEvent, type TraceEvent,
+  OP_SPAWN, OP_SETTLE, OP_MEMBER, OP_CANCEL, OP_SPAWN_SETTLE, OP_TALLY, OP_TALLY_STATE, type ProcessEvent, type TraceEvent,
 } from '../../src/protocol/index.ts';
 
 const proc: ProcessEvent = {
@@ -91,4 +91,28 @@ test('wire: a corrupt frame length and an unknown frame kind are refused, not mi
 test('wire: an agent from another build (other wire version) is refused with what to do', () => {
   const foreign = encodeControlFrame({ type: 'hello', wire: WIRE_VERSION + 1, process: proc, mode: 'tree' });
   assert.throws(() => new WireDecoder().push(foreign), /wire version .* same build/);
+});
+
+test('wire: a tally and its state decode to one tally event, even with the two records in separate frames', () => {
+  const head = concat([
+    encodeControlFrame({ type: 'hello', wire: WIRE_VERSION, process: proc, mode: 'tree' }),
+    encodeControlFrame({ type: 'site', site: 1, kind: 'async-function', name: 'leaf', file: '/app/main.js', line: 7, column: 1 }),
+    encodeControlFrame({ type: 'site', site: 2, kind: 'timeout', name: 'setTimeout callback' }),
+  ]);
+  const tally = [OP_TALLY, 1, 0, 1, 0, 4950, 20, 5];
+  const state = [OP_TALLY_STATE, 1, 4900, 40, 0, 12.5, 20, 9900];
+  const child = [[OP_TALLY, 2, 0, 2, 1, 3, 21, 6], [OP_TALLY_STATE, 2, 1, 0, 2, 0, 21, 1]];
+  const want: TraceEvent[] = [
+    proc,
+    { type: 'tally', ts: 20, id: 1, parentId: 0, kind: 'async-function', name: 'leaf', site: { file: '/app/main.js', line: 7, column: 1 },
+      count: 4950, resolved: 4900, rejected: 40, cancelled: 0, runs: 9900, runMs: 12.5, firstTs: 5 },
+    { type: 'tally', ts: 21, id: 2, parentId: 0, parentTally: 1, kind: 'timeout', name: 'setTimeout callback',
+      count: 3, resolved: 1, rejected: 0, cancelled: 2, runs: 1, runMs: 0, firstTs: 6 },
+  ];
+  const split = concat([head, recordsFrame([tally]), recordsFrame([state, ...child])]);
+  assert.deepEqual(new WireDecoder().push(split), want);
+  const together = concat([head, recordsFrame([tally, state, ...child])]);
+  assert.deepEqual(new WireDecoder().push(together), want);
+  // A state record without its tally is a corrupt stream, not a guess.
+  assert.throws(() => new WireDecoder().push(concat([head, recordsFrame([state])])), WireError);
 });
