@@ -62,6 +62,16 @@ export class BlockDetector {
     this.notBefore = Math.max(this.notBefore, notBefore);
   }
 
+  /**
+   * An excuse given while our own activity seemed to run turned out wrong: the program held the main thread
+   * then (our activity waited behind it). Nothing is excused past `until`; an open block counts from there
+   * (never from before the beat that was due, nor before the loop was last seen idle).
+   */
+  withdrawExcuse(until: number, beatTs: number): void {
+    if (this.ownUntil > until) this.ownUntil = until;
+    if (this.state === 'blocking' && this.since > until) this.since = Math.max(until, beatTs + this.heartbeatMs, this.notBefore);
+  }
+
   /** Whether a block is going on (found and not yet over). */
   get blocking(): boolean { return this.state === 'blocking'; }
 

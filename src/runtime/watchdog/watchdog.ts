@@ -223,9 +223,9 @@ export class Watchdog {
     const probe = this.o.probe;
     if (!probe || this.sampler || this.o.sampler === 'never') return;
     this.samplerStarting = boot;
+    const asked = this.o.now();
     if (boot) {
       // Served just before the profiler's start: says whether the main thread was free then.
-      const asked = this.o.now();
       this.samplerExcuseUntil = asked + PROMPT_SNAPSHOT_MS;
       probe.stackNow().then((snap) => {
         const prompt = this.o.now() - asked <= PROMPT_SNAPSHOT_MS;
@@ -243,8 +243,16 @@ export class Watchdog {
       .finally(() => {
         if (!this.samplerStarting) return;
         this.samplerStarting = false;
+        const done = this.o.now();
+        if (done - asked > SAMPLER_START_EXCUSE_MS) {
+          // Longer than a start ever costs: it waited for the program's own block (an uninterruptible call
+          // right after the free snapshot). That block keeps its whole duration (it may then include the
+          // start's own few tens of ms after it, rather than lose up to SAMPLER_START_EXCUSE_MS).
+          this.detector.withdrawExcuse(asked + PROMPT_SNAPSHOT_MS, this.o.shared[SHARED_BEAT_TS]!);
+          return;
+        }
         // The time the start took is not counted as a block; a block that follows it is.
-        this.detector.excuse(Math.min(this.o.now(), this.samplerExcuseUntil));
+        this.detector.excuse(Math.min(done, this.samplerExcuseUntil));
       });
   }
 
