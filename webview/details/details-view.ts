@@ -24,6 +24,18 @@ export const TALLY_EXPLANATION = 'Counted, not recorded one by one: this call si
 
 const NUM = new Intl.NumberFormat('en-US');
 
+/** A name → value list: `row(name, text or node)` appends one pair (text is set as text, never as HTML). */
+function propList(): { dl: HTMLElement; row: (k: string, v: Node | string) => void } {
+  const dl = el('dl', 'props');
+  const row = (k: string, v: Node | string): void => {
+    dl.appendChild(el('dt', '', k));
+    const dd = el('dd');
+    if (typeof v === 'string') dd.textContent = v; else dd.appendChild(v);
+    dl.appendChild(dd);
+  };
+  return { dl, row };
+}
+
 export class DetailsView {
   readonly root: HTMLElement;
   private readonly body: HTMLElement;
@@ -40,13 +52,7 @@ export class DetailsView {
   render(model: TraceModel, task: TaskNode | undefined, block: Block | undefined, blocksById: (id: number) => Block | undefined): void {
     clear(this.body);
     if (!task) { this.body.appendChild(el('div', 'empty', 'Select a task in the tree, the timeline or the blocking list.')); return; }
-    const dl = el('dl', 'props');
-    const row = (k: string, v: Node | string) => {
-      dl.appendChild(el('dt', '', k));
-      const dd = el('dd');
-      if (typeof v === 'string') dd.textContent = v; else dd.appendChild(v);
-      dl.appendChild(dd);
-    };
+    const { dl, row } = propList();
     row('Name', clip(task.name || '(anonymous)'));
     row('Kind', kindNoun(task.kind));
     row('State', task.state + (task.cancelReason ? ` (${task.cancelReason})` : ''));
@@ -68,13 +74,7 @@ export class DetailsView {
   /** A tally: what was counted, where, how the counted tasks ended, how long they ran and when. */
   renderTally(model: TraceModel, y: TallyNode): void {
     clear(this.body);
-    const dl = el('dl', 'props');
-    const row = (k: string, v: Node | string) => {
-      dl.appendChild(el('dt', '', k));
-      const dd = el('dd');
-      if (typeof v === 'string') dd.textContent = v; else dd.appendChild(v);
-      dl.appendChild(dd);
-    };
+    const { dl, row } = propList();
     const n = (x: number) => NUM.format(x);
     row('Name', clip(y.name || '(anonymous)'));
     row('Kind', `${kindNoun(y.kind)} (counted)`);

@@ -1,7 +1,7 @@
 // The task tree: a virtualised ARIA tree (role=tree / treeitem, aria-level / -expanded / -selected) driven
 // from the keyboard like a VS Code tree. Names are set with textContent only. Tally rows (tasks of a hot call
 // site, counted) sit in the same tree: a row is a task, or a tally when `row.tally` is set.
-import type { SourceLocation } from '../../src/protocol/index.ts';
+import type { SourceLocation, TaskKind } from '../../src/protocol/index.ts';
 import type { TallyNode, TaskNode } from '../../src/model/types.ts';
 import { formatLocation } from '../../src/model/paths.ts';
 import { el, clip } from '../dom.ts';
@@ -119,6 +119,20 @@ export class TreeView {
     return true;
   }
 
+  /** What every row starts with (indent, twistie, kind glyph, name as text); returns the name as shown. */
+  private rowHead(row: HTMLElement, r: Row, className: string, kind: TaskKind, rawName: string): string {
+    row.className = className;
+    row.textContent = '';
+    row.style.paddingLeft = `${4 + r.depth * 14}px`;
+    row.appendChild(el('span', 'twistie', r.expandable ? (r.expanded ? '▾' : '▸') : ''));
+    const glyph = el('span', `glyph kind-${kind}`, kindGlyph(kind));
+    glyph.setAttribute('aria-hidden', 'true');
+    row.appendChild(glyph);
+    const name = clip(rawName || '(anonymous)');
+    row.appendChild(el('span', 'name', name));
+    return name;
+  }
+
   /** A tally row: `leaf ×98,000`, its state counts, its call site and its run time. */
   private renderTallyRow(row: HTMLElement, r: Row): void {
     const t = this.cb.tally(r.id);
@@ -126,15 +140,7 @@ export class TreeView {
     const selected = this.isSelected(r);
     const key = `y|${r.id}|${r.depth}|${r.expanded}|${r.expandable}|${t.count}|${t.resolved}|${t.rejected}|${t.cancelled}|${t.runMs}|${t.name.length}|${this.version}|${selected}|${r.match}|${r.pos}/${r.siblings}`;
     if (!this.frame(row, r, key)) return;
-    row.className = `vrow tally${t.pending > 0 ? ' tally-pending' : ''}${selected ? ' selected' : ''}${r.match ? ' match' : ''}`;
-    row.textContent = '';
-    row.style.paddingLeft = `${4 + r.depth * 14}px`;
-    row.appendChild(el('span', 'twistie', r.expandable ? (r.expanded ? '▾' : '▸') : ''));
-    const glyph = el('span', `glyph kind-${t.kind}`, kindGlyph(t.kind));
-    glyph.setAttribute('aria-hidden', 'true');
-    row.appendChild(glyph);
-    const name = clip(t.name || '(anonymous)');
-    row.appendChild(el('span', 'name', name));
+    const name = this.rowHead(row, r, `vrow tally${t.pending > 0 ? ' tally-pending' : ''}${selected ? ' selected' : ''}${r.match ? ' match' : ''}`, t.kind, t.name);
     const times = el('span', 'times', `×${formatCount(t.count)}`);
     times.title = 'Tasks counted at this call site (not recorded one by one)';
     row.appendChild(times);
@@ -170,15 +176,7 @@ export class TreeView {
     const key = `${r.id}|${r.depth}|${r.expanded}|${r.expandable}|${t.state}|${t.name.length}|${t.runs}|${t.runMs}|${t.blocks.length}|${this.version}|${selected}|${r.match}|${r.pos}/${r.siblings}`;
     if (!this.frame(row, r, key)) return;
     const group = isGroupKind(t.kind);
-    row.className = `vrow task state-${t.state}${group ? ' group' : ''}${selected ? ' selected' : ''}${r.match ? ' match' : ''}`;
-    row.textContent = '';
-    row.style.paddingLeft = `${4 + r.depth * 14}px`;
-    row.appendChild(el('span', 'twistie', r.expandable ? (r.expanded ? '▾' : '▸') : ''));
-    const glyph = el('span', `glyph kind-${t.kind}`, kindGlyph(t.kind));
-    glyph.setAttribute('aria-hidden', 'true');
-    row.appendChild(glyph);
-    const name = clip(t.name || '(anonymous)');
-    row.appendChild(el('span', 'name', name));
+    const name = this.rowHead(row, r, `vrow task state-${t.state}${group ? ' group' : ''}${selected ? ' selected' : ''}${r.match ? ' match' : ''}`, t.kind, t.name);
     // The kind as a pill, unless the name already says it ("Promise.all").
     if (group && t.name !== kindNoun(t.kind)) row.appendChild(el('span', 'pill', kindNoun(t.kind)));
     const st = el('span', `state state-${t.state}`, STATE_GLYPH[t.state]);
