@@ -2,11 +2,11 @@
 // config, a per-run Unix socket) and collects what the agent sent, decoded with the real WireDecoder.
 // Each accepted connection is one run (followChildren makes children connect too).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEFAULT_AGENT_CONFIG, WireDecoder, type AgentConfig, type TraceEvent } from '../../src/protocol/index.ts';
+import { DEFAULT_AGENT_CONFIG, WireDecoder, type AgentConfig, type BlockEvent, type TraceEvent } from '../../src/protocol/index.ts';
 
 export const ROOT = resolve(__dirname, '../..');
 export const AGENT = join(ROOT, 'dist/runtime/agent.cjs');
@@ -91,3 +91,14 @@ export function runPlain(script: string, args: string[] = [], cwd?: string): { c
 export function fixture(...parts: string[]): string {
   return join(ROOT, 'test/fixtures', ...parts);
 }
+
+/** The line of a fixture marked `// BLOCK` (1-based) and its text: where a block must be reported. */
+export function markedLine(file: string): { line: number; text: string } {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const i = lines.findIndex((l) => l.includes('// BLOCK'));
+  if (i < 0) throw new Error(`${file} has no // BLOCK marker`);
+  return { line: i + 1, text: lines[i]! };
+}
+
+/** The block events of a run, live and final, in order. */
+export const blocks = (events: TraceEvent[]): BlockEvent[] => events.filter((e): e is BlockEvent => e.type === 'block');

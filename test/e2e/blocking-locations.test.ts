@@ -2,10 +2,9 @@
 // EXACT line that held the loop (the line marked `// BLOCK` in the fixture), live while it goes on and
 // once more when it ends, and the program's output and exit code must be what they are without us.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import type { BlockEvent, TraceEvent } from '../../src/protocol/index.ts';
-import { fixture, runPlain, runWithAgent } from './agent-harness.ts';
+import type { BlockEvent } from '../../src/protocol/index.ts';
+import { blocks, fixture, markedLine, runPlain, runWithAgent } from './agent-harness.ts';
 
 const THRESHOLD_MS = 100;
 
@@ -36,15 +35,6 @@ const CASES: Case[] = [
   { file: 'loop-after-await.js', columnAt: 'while', mode: 'tree', cause: 'callback' },
   { file: 'await-stall.js', mode: 'tree', cause: 'stall' },
 ];
-
-function markedLine(file: string): { line: number; text: string } {
-  const lines = readFileSync(file, 'utf8').split('\n');
-  const i = lines.findIndex((l) => l.includes('// BLOCK'));
-  assert.ok(i >= 0, `${file} has a // BLOCK marker`);
-  return { line: i + 1, text: lines[i]! };
-}
-
-const blocks = (events: TraceEvent[]): BlockEvent[] => events.filter((e): e is BlockEvent => e.type === 'block');
 
 for (const c of CASES) {
   test(`blocking: ${c.file} is reported at its exact line, live then final (${c.mode ?? 'blocking'} mode)`, async () => {

@@ -5,10 +5,9 @@
 // when the loop was last free. And a quiet start must report nothing (the agent's own start-up, and
 // module loading before the program's first line, are not the program's blocks).
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import type { BlockEvent, TraceEvent } from '../../src/protocol/index.ts';
-import { fixture, runPlain, runWithAgent } from './agent-harness.ts';
+import type { BlockEvent } from '../../src/protocol/index.ts';
+import { blocks, fixture, markedLine, runPlain, runWithAgent } from './agent-harness.ts';
 
 const THRESHOLD_MS = 100;
 
@@ -20,15 +19,6 @@ const CASES: Array<{ file: string; columnAt: string; blockMs: number }> = [
   { file: 'start-timer.js', columnAt: 'while', blockMs: 150 },
   { file: 'start-timer.mjs', columnAt: 'while', blockMs: 150 },
 ];
-
-function markedLine(file: string): { line: number; text: string } {
-  const lines = readFileSync(file, 'utf8').split('\n');
-  const i = lines.findIndex((l) => l.includes('// BLOCK'));
-  assert.ok(i >= 0, `${file} has a // BLOCK marker`);
-  return { line: i + 1, text: lines[i]! };
-}
-
-const blocks = (events: TraceEvent[]): BlockEvent[] => events.filter((e): e is BlockEvent => e.type === 'block');
 
 for (const mode of ['tree', 'blocking'] as const) {
   for (const c of CASES) {
