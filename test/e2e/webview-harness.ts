@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { TraceEvent } from '../../src/protocol/index.ts';
 import { writeHtmlReport } from '../../src/cli/html-report.ts';
@@ -16,7 +17,21 @@ export async function launchChromium(): Promise<Browser> {
 export class ReportPages {
   private readonly dir = mkdtempSync(join(tmpdir(), 'loopscope-webview-'));
   private n = 0;
-  constructor(readonly browser: Browser) {}
+  private own: Promise<Browser> | undefined;
+  constructor(private readonly given?: Browser) {}
+
+  /** Pages for one test file: Chromium starts at the first page opened and is closed after the file's tests. */
+  static forFile(): ReportPages {
+    const pages = new ReportPages();
+    after(async () => { await (await pages.own)?.close(); pages.close(); });
+    return pages;
+  }
+
+  /** The browser pages open in (launched on first use when none was given). */
+  browser(): Promise<Browser> {
+    if (this.given) return Promise.resolve(this.given);
+    return (this.own ??= launchChromium());
+  }
 
   /** Writes a report with `events` and opens it; resolves once the view has drawn it. */
   async open(events: TraceEvent[], opts: { title?: string; colorScheme?: 'light' | 'dark'; width?: number; height?: number } = {}): Promise<Page> {
@@ -26,7 +41,7 @@ export class ReportPages {
   }
 
   async openFile(file: string, opts: { colorScheme?: 'light' | 'dark'; width?: number; height?: number } = {}): Promise<Page> {
-    const page = await this.browser.newPage({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 760 }, colorScheme: opts.colorScheme ?? 'light' });
+    const page = await (await this.browser()).newPage({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 760 }, colorScheme: opts.colorScheme ?? 'light' });
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
@@ -120,6 +135,14 @@ export async function colourRuns(page: Page, y: number, cssVar: string): Promise
 }
 
 /** Top of the first task lane in the canvas, and the row height (from the page's own layout). */
+/** Clicks the timeline lane of tree row `index` (30 px into the lanes), as a person selects on the timeline, and waits for the view. */
+export async function clickLane(page: Page, index: number): Promise<void> {
+  const g = await laneGeometry(page);
+  const box = (await page.locator('canvas.timeline-canvas').boundingBox())!;
+  await page.mouse.click(box.x + 30, box.y + g.lanesTop + index * g.rowHeight + g.rowHeight / 2);
+  await settle(page);
+}
+
 export async function laneGeometry(page: Page): Promise<{ lanesTop: number; rowHeight: number; loopMid: number }> {
   return page.evaluate(() => {
     const header = document.querySelector('.tree-header') as HTMLElement;

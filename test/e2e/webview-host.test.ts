@@ -1,24 +1,21 @@
 // The view inside VS Code: acquireVsCodeApi() exists, so it talks to the host by messages (ready,
 // select-task, open-location) and keeps its UI state (selection, folds) through getState/setState,
 // so a panel that was hidden and revived comes back as the person left it.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { dashboardTrace } from './webview-traces.ts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { webviewHtml } from '../../src/host/webview-html.ts';
-import { launchChromium, ReportPages, settle, treeRows, problemsOf } from './webview-harness.ts';
+import { ReportPages, settle, treeRows, problemsOf } from './webview-harness.ts';
 
-let browser: Browser;
-let pages: ReportPages;
-before(async () => { browser = await launchChromium(); pages = new ReportPages(browser); });
-after(async () => { await browser?.close(); pages?.close(); });
+const pages = ReportPages.forFile();
 
 /** Opens the page with a stand-in for VS Code's webview API that records what the view sends. */
 async function openInFakeVsCode(savedState: unknown): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
+  const page = await (await pages.browser()).newPage({ viewport: { width: 1200, height: 700 } });
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(e.message));
   (page as Page & { problems: string[] }).problems = problems;
@@ -86,7 +83,7 @@ describe('in VS Code', () => {
     const dist = join(__dirname, '..', '..', 'dist', 'webview');
     const file = join(dir, 'panel.html');
     writeFileSync(file, webviewHtml({ cspSource: 'file:', scriptUri: `file://${dist}/webview.js`, styleUri: `file://${dist}/webview.css` }));
-    const page = await browser.newPage({ viewport: { width: 1000, height: 600 } });
+    const page = await (await pages.browser()).newPage({ viewport: { width: 1000, height: 600 } });
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
     page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });

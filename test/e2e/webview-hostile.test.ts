@@ -1,19 +1,16 @@
 // Hostile and malformed input: strings from the traced program are text, never markup; a damaged report,
 // another schema, malformed events or another protocol version give a clear message and nothing runs.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { renderHtmlReport, loadWebviewAssets } from '../../src/cli/html-report.ts';
 import { dashboardTrace, hostileTrace } from './webview-traces.ts';
-import { launchChromium, ReportPages, settle, treeRows, blockRows, details, problemsOf } from './webview-harness.ts';
+import { ReportPages, settle, treeRows, blockRows, details, problemsOf } from './webview-harness.ts';
 
-let browser: Browser;
-let pages: ReportPages;
-before(async () => { browser = await launchChromium(); pages = new ReportPages(browser); });
-after(async () => { await browser?.close(); pages?.close(); });
+const pages = ReportPages.forFile();
 
 const pwned = (page: Page) => page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned);
 const banner = async (page: Page) => (await page.isVisible('.banner')) ? (await page.textContent('.banner')) ?? '' : '';

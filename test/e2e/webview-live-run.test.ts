@@ -1,19 +1,16 @@
 // A real program, live: the launcher runs a fixture with the agent, and its event batches are posted to
 // the view as the extension host posts them (snapshot, then deltas, then ended). The view shows tasks while
 // the program is still running, then the block and the exit.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { TraceEvent } from '../../src/protocol/index.ts';
 import { launch } from '../../src/launcher/index.ts';
-import { launchChromium, ReportPages, settle, blockRows, allRows } from './webview-harness.ts';
+import { ReportPages, settle, blockRows, allRows } from './webview-harness.ts';
 
 const TICKER = join(__dirname, '..', 'fixtures', 'traces-webview', 'ticker.js');
-let browser: Browser;
-let pages: ReportPages;
-before(async () => { browser = await launchChromium(); pages = new ReportPages(browser); });
-after(async () => { await browser?.close(); pages?.close(); });
+const pages = ReportPages.forFile();
 
 const post = (page: Page, msg: unknown) => page.evaluate((m) => window.postMessage(m, '*'), msg);
 

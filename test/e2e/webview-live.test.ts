@@ -1,17 +1,13 @@
 // Live runs: a snapshot then batches of events arrive as messages (as the extension host sends them); the
 // view appends them, follows the live edge, pauses and resumes, and handles a big tree without slowing down.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { TraceEvent } from '../../src/protocol/index.ts';
 import { dashboardTrace } from './webview-traces.ts';
-import { launchChromium, ReportPages, settle, treeRows, problemsOf } from './webview-harness.ts';
+import { ReportPages, settle, treeRows, problemsOf } from './webview-harness.ts';
 
-let browser: Browser;
-let pages: ReportPages;
-
-before(async () => { browser = await launchChromium(); pages = new ReportPages(browser); });
-after(async () => { await browser?.close(); pages?.close(); });
+const pages = ReportPages.forFile();
 
 async function post(page: Page, msg: unknown): Promise<void> {
   await page.evaluate((m) => window.postMessage(m, '*'), msg);

@@ -8,14 +8,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, ReportPages, settle, treeRows, blockRows, details, problemsOf, allRows, laneGeometry, colourRuns } from './webview-harness.ts';
+import type { Page } from 'playwright-core';
+import { ReportPages, settle, treeRows, blockRows, details, problemsOf, allRows, laneGeometry, colourRuns } from './webview-harness.ts';
 
 const ROOT = join(__dirname, '..', '..');
 const TRACES = join(ROOT, 'test', 'fixtures', 'traces');
 const OURS = join(ROOT, 'test', 'fixtures', 'traces-webview');
-let browser: Browser;
-let pages: ReportPages;
+const pages = ReportPages.forFile();
 const dir = mkdtempSync(join(tmpdir(), 'loopscope-recorded-'));
 
 /** `loopscope report <trace> --html <file>`, then open the file. */
@@ -25,8 +24,7 @@ async function openRecorded(trace: string, folder = TRACES): Promise<Page> {
   return pages.openFile(out);
 }
 
-before(async () => { browser = await launchChromium(); pages = new ReportPages(browser); });
-after(async () => { await browser?.close(); pages?.close(); rmSync(dir, { recursive: true, force: true }); });
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('shop.js (combinators, a reject, a cleared timer, an abort, a pending interval, a block)', () => {
   let page: Page;

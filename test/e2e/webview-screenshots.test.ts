@@ -1,23 +1,21 @@
 // Renders the view in the light and dark standalone themes, checks each looks like its theme (background and
 // text contrast, on the canvas as well as the DOM), and writes docs/screenshots/webview-{light,dark}.png.
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+
 import { readFileSync } from 'node:fs';
 import { parseTrace } from '../../src/protocol/index.ts';
 import { dashboardTrace } from './webview-traces.ts';
-import { launchChromium, ReportPages, settle, problemsOf } from './webview-harness.ts';
+import { ReportPages, settle, problemsOf } from './webview-harness.ts';
 
 // The screenshots show a real recording: test/fixtures/traces-webview/dashboard.js run under loopscope.
 const recorded = () => parseTrace(readFileSync(join(__dirname, '..', 'fixtures', 'traces-webview', 'dashboard.ndjson'), 'utf8')).events;
 
 const OUT = join(__dirname, '..', '..', 'docs', 'screenshots');
-let browser: Browser;
-let pages: ReportPages;
-before(async () => { browser = await launchChromium(); pages = new ReportPages(browser); mkdirSync(OUT, { recursive: true }); });
-after(async () => { await browser?.close(); pages?.close(); });
+const pages = ReportPages.forFile();
+before(() => { mkdirSync(OUT, { recursive: true }); });
 
 const luminance = (rgb: number[]) => (0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]) / 255;
 

@@ -2,13 +2,13 @@
 // (test/fixtures/traces-webview/tallies.ndjson, valid per the protocol) opened in Chromium: tally rows with
 // their counts under their task or their parent tally, filters and search, the details of a selected tally,
 // its timeline lane, live count updates in place, and hostile names shown as text.
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { validateTraceLine, type TraceEvent, type TallyEvent } from '../../src/protocol/index.ts';
-import { colourRuns, details, laneGeometry, launchChromium, problemsOf, ReportPages, settle, treeRows, type TreeRowInfo } from './webview-harness.ts';
+import { clickLane, colourRuns, details, laneGeometry, problemsOf, ReportPages, settle, treeRows, type TreeRowInfo } from './webview-harness.ts';
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'traces-webview', 'tallies.ndjson');
 
@@ -23,16 +23,9 @@ function fixtureEvents(): TraceEvent[] {
   return out;
 }
 
-let browser: Browser;
-let pages: ReportPages;
+const pages = ReportPages.forFile();
 let page: Page;
-
-before(async () => {
-  browser = await launchChromium();
-  pages = new ReportPages(browser);
-  page = await pages.open(fixtureEvents(), { title: 'hot.js' });
-});
-after(async () => { await browser?.close(); pages?.close(); });
+before(async () => { page = await pages.open(fixtureEvents(), { title: 'hot.js' }); });
 
 const rowOf = (rows: TreeRowInfo[], name: string, counted = true): TreeRowInfo => {
   const r = rows.find((x) => x.name === name && /×/.test(x.text) === counted);
@@ -199,9 +192,7 @@ describe('selected tally', () => {
     const g = await laneGeometry(page);
     const rows = await treeRows(page);
     const i = rows.findIndex((r) => r.name === 'flushMetrics');
-    const box = (await page.locator('canvas.timeline-canvas').boundingBox())!;
-    await page.mouse.click(box.x + 30, box.y + g.lanesTop + i * g.rowHeight + g.rowHeight / 2);
-    await settle(page);
+    await clickLane(page, i);
     assert.deepEqual((await treeRows(page)).filter((r) => r.selected).map((r) => r.name), ['flushMetrics']);
     assert.equal((await details(page)).Count, '3,000 tasks');
     const lane = await colourRuns(page, g.lanesTop + i * g.rowHeight + 2, '--ls-selection');

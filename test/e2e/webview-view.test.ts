@@ -1,21 +1,14 @@
 // The standalone view in real Chromium: what a person sees in the tree, the timeline, the blocking list and
 // the details pane, and that selecting in one selects in all.
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { dashboardTrace } from './webview-traces.ts';
-import { blockRows, colourRuns, details, laneGeometry, launchChromium, problemsOf, ReportPages, settle, treeRows } from './webview-harness.ts';
+import { clickLane, blockRows, colourRuns, details, laneGeometry, problemsOf, ReportPages, settle, treeRows } from './webview-harness.ts';
 
-let browser: Browser;
-let pages: ReportPages;
+const pages = ReportPages.forFile();
 let page: Page;
-
-before(async () => {
-  browser = await launchChromium();
-  pages = new ReportPages(browser);
-  page = await pages.open(dashboardTrace(), { title: 'server.js' });
-});
-after(async () => { await browser?.close(); pages?.close(); });
+before(async () => { page = await pages.open(dashboardTrace(), { title: 'server.js' }); });
 
 describe('task tree', () => {
   it('shows the tasks nested under the main module, combinators as group nodes', async () => {
@@ -186,18 +179,12 @@ describe('blocking and timeline', () => {
   });
 
   it('clicking a task lane selects the task', async () => {
-    const g = await laneGeometry(page);
     const rows = await treeRows(page);
-    const i = rows.findIndex((r) => r.name === 'withTimeout');
-    const box = (await page.locator('canvas.timeline-canvas').boundingBox())!;
-    await page.mouse.click(box.x + 30, box.y + g.lanesTop + i * g.rowHeight + g.rowHeight / 2);
-    await settle(page);
+    await clickLane(page, rows.findIndex((r) => r.name === 'withTimeout'));
     assert.deepEqual((await treeRows(page)).filter((r) => r.selected).map((r) => r.name), ['withTimeout']);
     assert.equal((await details(page)).Name, 'withTimeout');
     // loadDashboard awaited its Promise.all: the details link to it.
-    const ld = rows.findIndex((r) => r.name === 'loadDashboard');
-    await page.mouse.click(box.x + 30, box.y + g.lanesTop + ld * g.rowHeight + g.rowHeight / 2);
-    await settle(page);
+    await clickLane(page, rows.findIndex((r) => r.name === 'loadDashboard'));
     assert.equal((await details(page)).Awaited, 'Promise.all');
     await page.locator('.details .task-links .link', { hasText: 'Promise.all' }).last().click();
     await settle(page);
