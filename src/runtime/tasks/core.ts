@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-unsafe-function-type -- patched APIs pass their arguments through untouched (arity, this) */
 // The task runtime the transformed code calls (globalThis.__loopscope.s/w/r/e/x/k/fa) and the patched
 // APIs use. Everything on the hot path (one async call = s + e, one await = w + r) is a few field
-// stores, no Map lookups, no stack capture, a coarse clock read.
+// stores, no Map lookups, no stack capture; a counted task reads no clock unless its slice is sampled.
 import { OP_AWAIT, OP_CANCEL, OP_MEMBER, OP_RUN, OP_SETTLE, OP_SPAWN } from '../../protocol/index.ts';
 import { SHARED_CURRENT_TASK, type RecordSink } from '../contracts.ts';
 import { TICKS_PER_MS } from './clock.ts';
@@ -15,7 +15,7 @@ export interface CoreOptions {
   shared: Float64Array;
   taskCap: number;
   runMinMs: number;
-  /** The clock, in integer ticks (TICKS_PER_MS per ms): task objects then hold small integers. */
+  /** The clock, in integer ticks (TICKS_PER_MS per ms): task objects then hold small integers. Read rarely (clock.ts). */
   ticks: () => number;
   /** Exact tasks per call site before its tasks are counted in tallies (0: every task exact), and its refill per second. */
   exactPerSite: number;
@@ -27,6 +27,15 @@ const JUST_RETURNED_CAP = 256;
 
 /** Unawaited children remembered per task (pairing later awaits with them is best effort). */
 const KIDS_CAP = 32;
+
+/** Open slices beyond this are a broken nesting (a slice begun and never ended): the stack starts over. */
+const MAX_DEPTH = 100_000;
+
+/**
+ * Counted tasks' slices are timed one in this many, at random (a fixed stride could always pick the same
+ * slice of a request): their tally's run time is scaled up from those. Saves two clock reads per slice.
+ */
+const SAMPLE_SHIFT = 28; // 2^(32-28) = one in 16
 
 export const GROUP_ALL = 1;
 export const GROUP_ALL_SETTLED = 2;
@@ -41,8 +50,7 @@ export function createTaskCore(o: CoreOptions) {
   const shared = o.shared;
   const cap = o.taskCap;
   const runMin = o.runMinMs * TICKS_PER_MS;
-  const now = o.ticks;
-  const precise = o.ticks;
+  const clock = o.ticks;
   const ms = (ticks: number): number => ticks / TICKS_PER_MS;
   /** Global site ids already announced as async functions (fast path of s()). */
   const asyncSent: Uint8Array[] = [];
@@ -57,8 +65,6 @@ export function createTaskCore(o: CoreOptions) {
   };
 
   const root = new Task(0, 0, true);
-  root.first = false;
-  root.prev = root;
   let cur: Task = root;
   let nextId = 1;
   let live = 0;
@@ -73,17 +79,80 @@ export function createTaskCore(o: CoreOptions) {
   const tagged = new WeakMap<object, Task>();
 
   const setCurrent = (t: Task): void => { cur = t; shared[SHARED_CURRENT_TASK] = t.id; };
-  const tallies = new TallyBook({ perSite: o.exactPerSite, perSecond: o.exactPerSecond, ticks: now, ticksPerMs: TICKS_PER_MS });
+
+  // ---- The slice stack ----
+  // A slice begins when a task's code starts running (s: its call, r: a resume after an await, enter: a
+  // callback) and ends when it stops (w: an await, e: its return, leave). Slices nest exactly as the JS
+  // stack does, so what a slice must restore when it ends (the task that was current, the just-returned
+  // list's length) and its start time live here, one entry per open slice, not on the task: a counted
+  // async call can then run as its tally's one shared task object (a task object per call was a quarter
+  // of the promise-heavy workload's time, in the garbage collector).
+  const stTask: Task[] = [];
+  const stPrev: Task[] = [];
+  /** jrLen when the slice began * 2, + 1 when it is the task's first slice (it returns to its caller at the end). */
+  const stMark: number[] = [];
+  const stStart: number[] = [];
+  let depth = 0;
+
+  const begin = (t: Task, first: number, ts: number): void => {
+    let d = depth;
+    if (d >= MAX_DEPTH) d = 0;
+    depth = d + 1;
+    stTask[d] = t;
+    stPrev[d] = cur;
+    stMark[d] = jrLen * 2 + first;
+    stStart[d] = ts;
+    setCurrent(t);
+  };
+
+  /**
+   * The stack index of t's open slice: the top one, unless a slice above it was never ended (defensive: a
+   * few entries down are searched, and those above are dropped when it ends). -1: t has no open slice.
+   */
+  const openSlice = (t: Task): number => {
+    const top = depth - 1;
+    if (top >= 0 && stTask[top] === t) return top;
+    for (let d = top - 1; d >= 0 && d >= top - 8; d--) if (stTask[d] === t) return d;
+    return -1;
+  };
+
+  /** Ends the slice at stack index d (from openSlice, ≥ 0): the task that was current before it runs again. */
+  const pop = (t: Task, d: number): void => {
+    jrLen = stMark[d]! >> 1;
+    if ((stMark[d]! & 1) !== 0) pushJustReturned(t);
+    depth = d;
+    setCurrent(stPrev[d]!);
+  };
+
+  /** The just-returned list's length when the current task's slice began (0 when it has none open: root). */
+  const curMark = (): number => (depth > 0 && stTask[depth - 1] === cur ? stMark[depth - 1]! >> 1 : 0);
+  const tallies = new TallyBook({ perSite: o.exactPerSite, perSecond: o.exactPerSecond, ticks: clock, ticksPerMs: TICKS_PER_MS });
+  let seed = 1;
+  /** A counted slice's start: the time when it is one of the timed ones, else -1. */
+  const sampleStart = (): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) | 0;
+    return seed >>> SAMPLE_SHIFT === 0 ? clock() : -1;
+  };
+  /** When a slice of t begins now: exact tasks are always timed. */
+  const startOf = (t: Task): number => (t.tracked ? clock() : sampleStart());
 
   /**
    * A counted task: transparent like an untracked one (its id is its nearest exact ancestor's), counted in
-   * `tl`. With `reuse`, the tally's one reused task object (see spawnCallback).
+   * `tl`. With `reuse`, the tally's one reused task object (Task.reused), unless the tally's tasks are
+   * combinator members: a member needs an object of its own to tell its group when it settles (following
+   * its promise instead costs a reaction per member, more than the object).
    */
   const counted = (parent: Task, tl: Tally, reuse: boolean): Task => {
-    if (reuse && tl.runner !== null) return tl.runner;
+    if (reuse && !tl.grouped) {
+      if (tl.runner !== null) return tl.runner;
+      const t = new Task(parent.id, parent.id, false);
+      t.tally = tl;
+      t.reused = true;
+      tl.runner = t;
+      return t;
+    }
     const t = new Task(parent.id, parent.id, false);
     t.tally = tl;
-    if (reuse) { t.reused = true; tl.runner = t; }
     return t;
   };
 
@@ -91,25 +160,28 @@ export function createTaskCore(o: CoreOptions) {
    * A task of (used) site `site` spawned by `parent`: counted when the parent is counted or the site is past
    * its budget, undefined when it is to be recorded exactly.
    */
-  const countedChild = (parent: Task, site: number, ts: number, reuse: boolean): Task | undefined => {
+  const countedChild = (parent: Task, site: number, reuse: boolean): Task | undefined => {
     const ptl = parent.tally;
-    if (ptl !== null) return counted(parent, tallies.underTally(ptl, site, ts), reuse);
+    if (ptl !== null) return counted(parent, tallies.underTally(ptl, site), reuse);
     if (tallies.exact(site)) return undefined;
-    return counted(parent, tallies.underTask(parent, site, ts), reuse);
+    return counted(parent, tallies.underTask(parent, site), reuse);
   };
 
-  /** The end of a counted task's slice or callback run. */
-  const countRun = (tl: Tally, t: Task, ts: number): void => {
+  /** The end of a counted task's slice or callback run that began at `start` (-1: not timed). */
+  const countRun = (tl: Tally, start: number): void => {
     tl.runs++;
-    tl.runTicks += ts - t.start;
+    if (start >= 0) {
+      tl.runTicks += clock() - start;
+      tl.timedRuns++;
+    }
     tallies.touch(tl);
   };
 
   const ASYNC_FUNCTION = spawnKind('async-function', undefined);
-  const newTask = (parent: Task, sid: number, k: SpawnKind, ts: number, reuse = false): Task => {
+  const newTask = (parent: Task, sid: number, k: SpawnKind, reuse = false): Task => {
     if (!enabled) return new Task(parent.id, parent.id, false);
     const site = sites.use(sid, k);
-    const c = countedChild(parent, site, ts, reuse);
+    const c = countedChild(parent, site, reuse);
     if (c !== undefined) return c;
     if (live >= cap) {
       droppedTasks++;
@@ -117,7 +189,7 @@ export function createTaskCore(o: CoreOptions) {
     }
     const t = new Task(nextId++, parent.id, true);
     live++;
-    rec.push(OP_SPAWN, t.id, parent.id, site, 0, 0, ms(ts));
+    rec.push(OP_SPAWN, t.id, parent.id, site, 0, 0, ms(clock()));
     return t;
   };
 
@@ -126,9 +198,9 @@ export function createTaskCore(o: CoreOptions) {
     jr[jrLen++] = t;
   };
 
-  /** Children of t that returned in the slice now ending and were not awaited in it: they may be awaited later. */
-  const keepKids = (t: Task): void => {
-    for (let i = t.mark; i < jrLen; i++) {
+  /** Children of t that returned in the slice now ending (since `mark`) and were not awaited in it: they may be awaited later. */
+  const keepKids = (t: Task, mark: number): void => {
+    for (let i = mark; i < jrLen; i++) {
       const c = jr[i]!;
       if (c.parentId !== t.id) continue;
       const kids = (t.kids ??= []);
@@ -136,23 +208,25 @@ export function createTaskCore(o: CoreOptions) {
     }
   };
 
-  /** Ends `t`'s current slice at `ts`. */
-  const endSlice = (t: Task, ts: number): void => {
-    const d = ts - t.start;
+  /** Ends `t`'s current slice, begun at `start`, at `ts`. */
+  const endSlice = (t: Task, start: number, ts: number): void => {
+    const d = ts - start;
     t.runs++;
     t.runMs += d;
-    if (d >= runMin) rec.push(OP_RUN, t.id, ms(d), 0, 0, 0, ms(t.start));
+    if (d >= runMin) rec.push(OP_RUN, t.id, ms(d), 0, 0, 0, ms(start));
   };
 
-  const settle = (t: Task, rejected: boolean, ts: number): void => {
+  /** t settled (at `ts`; -1: now, read only if it is needed). */
+  const settle = (t: Task, rejected: boolean, ts = -1): void => {
     if (t.settled) return;
     if (!t.reused) t.settled = true;
     if (t.tracked) {
       live--;
       const state = rejected ? 2 : 1;
+      const at = ms(ts >= 0 ? ts : clock());
       // Most tasks of a busy program settle in their first slice having recorded nothing: one record, not two.
-      if (t.runs !== 1 || t.awaits !== 0 || !rec.settleSpawn(t.id, state, ms(t.runMs), ms(ts))) {
-        rec.push(OP_SETTLE, t.id, state, t.runs, ms(t.runMs), t.awaits, ms(ts));
+      if (t.runs !== 1 || t.awaits !== 0 || !rec.settleSpawn(t.id, state, ms(t.runMs), at)) {
+        rec.push(OP_SETTLE, t.id, state, t.runs, ms(t.runMs), t.awaits, at);
       }
     } else {
       const tl = t.tally;
@@ -172,7 +246,7 @@ export function createTaskCore(o: CoreOptions) {
     }
     if (t.tracked) {
       live--;
-      rec.push(OP_CANCEL, t.id, code, 0, 0, 0, ms(precise()));
+      rec.push(OP_CANCEL, t.id, code, 0, 0, 0, ms(clock()));
     } else {
       const tl = t.tally;
       if (tl === null) return;
@@ -180,7 +254,7 @@ export function createTaskCore(o: CoreOptions) {
       tallies.touch(tl);
     }
     const groups = t.groups;
-    if (groups !== null) notifyGroups(groups, true, precise());
+    if (groups !== null) notifyGroups(groups, true, -1);
   };
 
   const notifyGroups = (groups: Task | Task[], rejected: boolean, ts: number): void => {
@@ -204,7 +278,6 @@ export function createTaskCore(o: CoreOptions) {
 
   /** Async function entry: a new task, current from now until its first await. */
   const s = (tbl: SiteTable, n: number): Task => {
-    const ts = now();
     const parent = cur;
     slotTable = null;
     let t: Task | undefined;
@@ -214,22 +287,23 @@ export function createTaskCore(o: CoreOptions) {
       const b = tbl.$lsBase;
       const sid = (b === undefined ? sites.base(tbl) : b) + n;
       if (!asyncSiteSent(sid)) { sites.use(sid, ASYNC_FUNCTION); markAsyncSent(sid); }
-      t = countedChild(parent, sid, ts, false);
+      // A counted call runs as its tally's shared task object: nothing is allocated per call.
+      t = countedChild(parent, sid, true);
       if (t !== undefined) {
         // counted
       } else if (live >= cap) {
         droppedTasks++;
         t = new Task(parent.id, parent.id, false);
       } else {
+        const ts = clock();
         t = new Task(nextId++, parent.id, true);
         live++;
         rec.push(OP_SPAWN, t.id, parent.id, sid, 0, 0, ms(ts));
+        begin(t, 1, ts);
+        return t;
       }
     }
-    t.prev = parent;
-    t.mark = jrLen;
-    t.start = ts;
-    setCurrent(t);
+    begin(t, 1, sampleStart());
     return t;
   };
 
@@ -239,10 +313,13 @@ export function createTaskCore(o: CoreOptions) {
    * slice), 0 anything else (only a promise we named).
    */
   const w = (t: Task, x: unknown, how?: number): unknown => {
-    const ts = now();
     slotTable = null;
+    const d = openSlice(t);
+    // No open slice: only root's first one (the main module's evaluation, from time 0) or a broken nesting.
+    const mark = d >= 0 ? stMark[d]! >> 1 : t === root ? 0 : jrLen;
     if (t.tracked && enabled) {
-      endSlice(t, ts);
+      const ts = clock();
+      endSlice(t, d >= 0 ? stStart[d]! : t === root ? 0 : ts, ts);
       t.awaits++;
       let on: Task | undefined;
       if (typeof x === 'object' && x !== null) {
@@ -250,30 +327,27 @@ export function createTaskCore(o: CoreOptions) {
         // slice is what `await child()` awaits.
         on = tagged.get(x);
         if (on === undefined && how !== 0 && x instanceof Promise) {
-          if (jrLen > t.mark && jr[jrLen - 1]!.parentId === t.id) on = jr[--jrLen];
+          if (jrLen > mark && jr[jrLen - 1]!.parentId === t.id) on = jr[--jrLen];
           else if (how === 1 && t.kids !== null && t.kids.length > 0) on = t.kids.shift();
         }
       }
-      if (jrLen > t.mark) keepKids(t);
+      if (jrLen > mark) keepKids(t, mark);
       // Awaiting a task that already settled (an async function that never awaited) is not a wait.
       if (on !== undefined && on.tracked && !on.settled) rec.push(OP_AWAIT, t.id, on.id, 0, 0, 0, ms(ts));
     } else if (t.tally !== null) {
-      countRun(t.tally, t, ts);
+      countRun(t.tally, d >= 0 ? stStart[d]! : -1);
     }
-    jrLen = t.mark;
-    if (t.first) { t.first = false; pushJustReturned(t); }
-    const p = t.prev!;
-    setCurrent(p);
+    if (d >= 0) pop(t, d);
+    else jrLen = mark;
     return x;
   };
 
   /** After `await` resumes: a new slice of t begins; returns the awaited value unchanged. */
   const r = (t: Task, v: unknown): unknown => {
-    t.start = now();
     slotTable = null;
-    t.prev = cur;
-    t.mark = jrLen;
-    setCurrent(t);
+    // Already current: its slice is open (a for-await loop left without return(), a catch after c()).
+    // Root is current between its top-level awaits too, and gets a slice of its own for each.
+    if (cur !== t || t === root) begin(t, 0, startOf(t));
     return v;
   };
 
@@ -288,18 +362,18 @@ export function createTaskCore(o: CoreOptions) {
 
   /** The async function's body finished (finally): last slice ends, the task settles. */
   const e = (t: Task): void => {
-    const ts = now();
     slotTable = null;
+    const d = openSlice(t);
     if (t.tracked && enabled) {
-      endSlice(t, ts);
+      const ts = clock();
+      if (d >= 0) endSlice(t, stStart[d]!, ts);
       settle(t, t.err, ts);
     } else if (t.tally !== null) {
-      countRun(t.tally, t, ts);
-      settle(t, t.err, ts);
+      countRun(t.tally, d >= 0 ? stStart[d]! : -1);
+      settle(t, t.err);
+      if (t.reused) t.err = false; // the shared object's flag was this call's
     }
-    jrLen = t.mark;
-    if (t.first) { t.first = false; pushJustReturned(t); }
-    setCurrent(t.prev!);
+    if (d >= 0) pop(t, d);
   };
 
   /** Sets the call-site slot; returns the last argument of the call unchanged. */
@@ -343,31 +417,30 @@ export function createTaskCore(o: CoreOptions) {
   };
 
   /** A task spawned by an API call (timer, I/O, then, group) from the current task. */
-  const spawn = (k: SpawnKind, sid: number): Task => newTask(cur, sid, k, precise());
+  const spawn = (k: SpawnKind, sid: number): Task => newTask(cur, sid, k);
 
   /**
    * Like spawn, for callbacks that never run inside one another (timers): a counted one comes back as its
    * tally's reused task object (Task.reused) instead of a new one per call. The caller must make sure a
    * reused task is settled or cancelled once per callback (not by its own flag, which it never sets).
    */
-  const spawnCallback = (k: SpawnKind, sid: number): Task => newTask(cur, sid, k, precise(), true);
+  const spawnCallback = (k: SpawnKind, sid: number): Task => newTask(cur, sid, k, true);
 
   /** A callback of task t starts running (one slice); returns the task to restore with leave(). */
   const enter = (t: Task): Task => {
     const prev = cur;
-    t.mark = jrLen;
     slotTable = null;
-    t.start = now();
-    setCurrent(t);
+    begin(t, 0, startOf(t));
     return prev;
   };
 
   /** The callback of t that enter() began has returned (or thrown). */
   const leave = (t: Task, prev: Task): void => {
-    if (t.tracked && enabled) endSlice(t, now());
-    else if (t.tally !== null) countRun(t.tally, t, now());
-    jrLen = t.mark;
-    setCurrent(prev);
+    const d = openSlice(t);
+    if (d < 0) { setCurrent(prev); return; }
+    if (t.tracked && enabled) endSlice(t, stStart[d]!, clock());
+    else if (t.tally !== null) countRun(t.tally, stStart[d]!);
+    pop(t, d);
   };
 
   /** Runs a callback as task t (one slice). */
@@ -394,11 +467,11 @@ export function createTaskCore(o: CoreOptions) {
 
   /** A combinator group over `members` (the array given to Promise.all & co.). */
   const group = (k: SpawnKind, sid: number, mode: number, members: unknown[], then: Function): Task => {
-    const g = newTask(cur, sid, k, precise());
+    const g = newTask(cur, sid, k);
     // A counted group still follows its members, to count it settled when the combinator would.
     if (!g.tracked && g.tally === null) return g;
     g.mode = mode;
-    const ts = precise();
+    const ts = g.tracked ? clock() : -1;
     const n = members.length;
     // Children that just returned in this slice, oldest first, matched to untagged native promises in order.
     let firstJr = jrLen;
@@ -407,7 +480,8 @@ export function createTaskCore(o: CoreOptions) {
       const m = members[i];
       if (m instanceof Promise && !tagged.has(m)) untagged++;
     }
-    while (firstJr > cur.mark && jrLen - firstJr < untagged && jr[firstJr - 1]!.parentId === cur.id) firstJr--;
+    const mark = curMark();
+    while (firstJr > mark && jrLen - firstJr < untagged && jr[firstJr - 1]!.parentId === cur.id) firstJr--;
     let pairAt = firstJr;
     const pairedUntil = jrLen;
     // Children called in this slice are the last untagged members (`Promise.all([p, f(), g()])`); earlier
@@ -417,6 +491,8 @@ export function createTaskCore(o: CoreOptions) {
     let resolvedNow = 0;
     let rejectedNow = 0;
     let firstNow = 0; // 1 resolved, 2 rejected: the first member (in order) already settled, for race
+    let onOk: (() => void) | undefined;
+    let onFail: (() => void) | undefined;
     for (let i = 0; i < n; i++) {
       const m = members[i];
       let mt: Task | undefined;
@@ -427,6 +503,12 @@ export function createTaskCore(o: CoreOptions) {
           if (fromKids > 0) { fromKids--; if (cur.kids !== null && cur.kids.length > 0) mt = cur.kids.shift(); }
           else if (pairAt < pairedUntil) mt = jr[pairAt++]!;
         }
+      }
+      // A counted async call's shared task object stands for many calls: its own promise is followed instead,
+      // and the tally's next calls get objects of their own (see counted()).
+      if (mt !== undefined && mt.reused) {
+        if (mt.tally !== null) mt.tally.grouped = true;
+        mt = undefined;
       }
       if (mt !== undefined && (mt.tracked || mt.tally !== null)) {
         if (g.tracked && mt.tracked) rec.push(OP_MEMBER, g.id, mt.id, 0, 0, 0, ms(ts));
@@ -441,7 +523,9 @@ export function createTaskCore(o: CoreOptions) {
         // A promise we cannot name: watch it directly (the combinator already marked it handled, so a
         // reaction of ours changes nothing the program can see).
         pending++;
-        then.call(m, () => memberSettled(g, false, precise()), () => memberSettled(g, true, precise()));
+        onOk ??= () => memberSettled(g, false, -1);
+        onFail ??= () => memberSettled(g, true, -1);
+        then.call(m, onOk, onFail);
       } else {
         settledNow = 1; // a plain value (or a thenable we do not follow): counts as resolved
       }
@@ -469,11 +553,15 @@ export function createTaskCore(o: CoreOptions) {
     s, w, r, c, x, e, k, fa,
     R: root,
     // patches
-    takeSite, spawn, spawnCallback, enter, leave, run, runAs, group, settle, cancel, tag, current, precise,
+    takeSite, spawn, spawnCallback, enter, leave, run, runAs, group, settle, cancel, tag, current,
     get enabled() { return enabled; },
     disable(): void { enabled = false; },
+    /** Called between turns of the loop (the JS stack is empty): no slice can be open now, whatever was left. */
     flush(): void {
-      tallies.emit((op, a, b, c, d, e, ts, f) => rec.push8(op, a, b, c, d, e, ts, f), ms, now());
+      depth = 0;
+      jrLen = 0;
+      if (cur !== root) setCurrent(root);
+      tallies.emit((op, a, b, c, d, e, ts, f) => rec.push8(op, a, b, c, d, e, ts, f), ms, clock());
       rec.flush();
       if (droppedTasks > 0) {
         const n = droppedTasks;

@@ -11,10 +11,10 @@ export function followPromise(core: TaskCore, origThen: Function, t: Task, p: un
   if (!(p instanceof Promise)) return p;
   const out = new Promise((resolve, reject) => {
     origThen.call(p, (v: unknown) => {
-      core.settle(t, false, core.precise());
+      core.settle(t, false);
       resolve(v);
     }, (err: unknown) => {
-      if (isAbort(err)) core.cancel(t, CANCEL_ABORT); else core.settle(t, true, core.precise());
+      if (isAbort(err)) core.cancel(t, CANCEL_ABORT); else core.settle(t, true);
       reject(err);
     });
   });

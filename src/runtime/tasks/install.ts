@@ -6,7 +6,7 @@ import type { InstallTaskTracking, RecordSink, TaskTracking } from '../contracts
 import { RUNTIME_GLOBAL } from '../transform/names.ts';
 import { builtin } from './builtin.ts';
 import { installCjsHook } from './cjs-hook.ts';
-import { startCoarseClock } from './clock.ts';
+import { preciseTicks } from './clock.ts';
 import { createTaskCore } from './core.ts';
 import { patchFs } from './patch-fs.ts';
 import { patchPromise } from './patch-promise.ts';
@@ -27,13 +27,11 @@ export const installTaskTracking: InstallTaskTracking = (config, sink, shared) =
 export function installWith(config: AgentConfig, sink: RecordSink, shared: Float64Array, opts: InstallOptions): TaskTracking | undefined {
   const g = globalThis as any;
   if (g[RUNTIME_GLOBAL] !== undefined) return undefined; // installed already (the agent loaded twice)
-  let clock: ReturnType<typeof startCoarseClock> | undefined;
   try {
     const perf = builtin('perf_hooks').performance as { now(): number };
-    clock = startCoarseClock();
     const core = createTaskCore({
       sink, shared, taskCap: Math.max(1, config.taskCap), runMinMs: config.runMinMs,
-      ticks: clock.ticks, exactPerSite: config.exactPerSite, exactPerSecond: config.exactPerSecond,
+      ticks: preciseTicks, exactPerSite: config.exactPerSite, exactPerSecond: config.exactPerSecond,
     });
     const runtimeDir = opts.runtimeDir ?? findRuntimeDir();
     const host = createTransformHost({ includeNodeModules: config.includeNodeModules, ownDir: runtimeDir ?? '' });
@@ -59,7 +57,6 @@ export function installWith(config: AgentConfig, sink: RecordSink, shared: Float
     }
     return { flush: () => { try { core.flush(); } catch { /* never throws */ } } };
   } catch {
-    clock?.stop();
     return undefined;
   }
 }

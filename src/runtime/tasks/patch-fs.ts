@@ -30,7 +30,7 @@ export function patchFs(core: TaskCore, origThen: Function): void {
         try {
           return core.run(t, cb, this, arguments);
         } finally {
-          core.settle(t, err !== null && err !== undefined, core.precise());
+          core.settle(t, err !== null && err !== undefined);
         }
       };
       let ok = false;
@@ -39,7 +39,7 @@ export function patchFs(core: TaskCore, origThen: Function): void {
         ok = true;
         return out;
       } finally {
-        if (!ok) core.settle(t, true, core.precise()); // invalid arguments: thrown synchronously, never called back
+        if (!ok) core.settle(t, true); // invalid arguments: thrown synchronously, never called back
       }
     });
   }

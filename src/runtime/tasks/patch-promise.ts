@@ -53,12 +53,12 @@ export function patchPromise(core: TaskCore): Function {
     // Both paths settle the task; a missing handler is replaced by the equivalent pass-through.
     // core.run marks t.err when the callback throws; the task settles either way (no catch-and-rethrow).
     const f = function (this: unknown, v: unknown) {
-      if (typeof onFulfilled !== 'function') { core.settle(t, false, core.precise()); return v; }
-      try { return core.run(t, onFulfilled, this, [v]); } finally { core.settle(t, t.err, core.precise()); }
+      if (typeof onFulfilled !== 'function') { core.settle(t, false); return v; }
+      try { return core.run(t, onFulfilled, this, [v]); } finally { core.settle(t, t.err); }
     };
     const r = function (this: unknown, err: unknown) {
-      if (typeof onRejected !== 'function') { core.settle(t, true, core.precise()); throw err; }
-      try { return core.run(t, onRejected, this, [err]); } finally { core.settle(t, t.err, core.precise()); }
+      if (typeof onRejected !== 'function') { core.settle(t, true); throw err; }
+      try { return core.run(t, onRejected, this, [err]); } finally { core.settle(t, t.err); }
     };
     const p = Reflect.apply(original, this, [f, r]);
     // Named, so a combinator given `x.then(…)` (or an await of it) knows it is this task, not some other child.

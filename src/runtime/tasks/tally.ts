@@ -21,14 +21,17 @@ export class Tally {
   declare rejected: number;
   declare cancelled: number;
   declare runs: number;
+  /** Run time of the timed runs (a sample of them, see core.ts), and how many those were. */
   declare runTicks: number;
+  declare timedRuns: number;
   declare readonly firstTs: number;
-  declare lastTs: number;
   /** Tallies of what these tasks spawn (few: one per call site inside them). */
   declare kids: Tally[] | null;
   declare dirty: boolean;
-  /** The reused task object its counted callbacks run as (see Task.reused), made on first use. */
+  /** The reused task object its counted tasks run as (see Task.reused), made on first use. */
   declare runner: Task | null;
+  /** Its tasks were seen as combinator members: each gets a task object of its own from now on. */
+  declare grouped: boolean;
 
   constructor(id: number, parentId: number, parentTally: Tally | null, spawner: Task | null, site: number, ts: number) {
     this.id = id;
@@ -42,11 +45,12 @@ export class Tally {
     this.cancelled = 0;
     this.runs = 0;
     this.runTicks = 0;
+    this.timedRuns = 0;
     this.firstTs = ts;
-    this.lastTs = ts;
     this.kids = null;
     this.dirty = false;
     this.runner = null;
+    this.grouped = false;
   }
 }
 
@@ -67,12 +71,16 @@ export class TallyBook {
   private nextId = 1;
   /** Tallies under exact spawners, by spawner id * SITE_SPACE + site. */
   private readonly byKey = new Map<number, Tally>();
+  /** Per site id: the tally underTask() last gave out for it. */
+  private readonly lastBySite: (Tally | undefined)[] = [];
   private readonly dirtyList: Tally[] = [];
   /** Per site id: exact tasks left in its budget (undefined: untouched, a full budget). */
   private readonly left: number[] = [];
   /** Per site id: the second its budget last ran out or refilled. */
   private readonly refilledAt: number[] = [];
   private readonly ticksPerSecond: number;
+  /** The clock's second at the last emit(): budgets refill by it, so counting reads no clock. */
+  private second = 0;
   private flushes = 0;
 
   constructor(private readonly o: TallyOptions) {
@@ -86,7 +94,7 @@ export class TallyBook {
     const left = this.left[site];
     if (left === undefined) { this.left[site] = perSite - 1; return true; }
     if (left > 0) { this.left[site] = left - 1; return true; }
-    const sec = Math.floor(this.o.ticks() / this.ticksPerSecond);
+    const sec = this.second;
     const at = this.refilledAt[site];
     if (at === undefined) { this.refilledAt[site] = sec; return false; }
     if (sec <= at) return false;
@@ -98,14 +106,19 @@ export class TallyBook {
   }
 
   /** The tally for tasks of `site` spawned by exact task `spawner`; counts one more. */
-  underTask(spawner: Task, site: number, ts: number): Tally {
-    const key = spawner.id * SITE_SPACE + (site % SITE_SPACE);
-    let t = this.byKey.get(key);
-    if (t === undefined) {
-      t = new Tally(this.nextId++, spawner.id, null, spawner, site, ts);
-      this.byKey.set(key, t);
+  underTask(spawner: Task, site: number): Tally {
+    // The site's last tally is most often the one (one spawner calling the site over and over): no Map lookup.
+    let t = this.lastBySite[site];
+    if (t === undefined || t.spawner !== spawner) {
+      const key = spawner.id * SITE_SPACE + (site % SITE_SPACE);
+      t = this.byKey.get(key);
+      if (t === undefined) {
+        t = new Tally(this.nextId++, spawner.id, null, spawner, site, this.o.ticks());
+        this.byKey.set(key, t);
+      }
+      this.lastBySite[site] = t;
     }
-    this.spawned(t, ts);
+    this.spawned(t);
     return t;
   }
 
@@ -114,25 +127,24 @@ export class TallyBook {
    * counted on the way up (recursion, a chain of timers that re-arm each other) counts there: a chain of a
    * million hops stays a handful of tallies, not a million nested ones.
    */
-  underTally(parent: Tally, site: number, ts: number): Tally {
+  underTally(parent: Tally, site: number): Tally {
     let kids = parent.kids;
     let t: Tally | undefined;
     if (kids === null) kids = parent.kids = [];
     else for (let i = 0; i < kids.length; i++) if (kids[i]!.site === site) { t = kids[i]; break; }
     if (t === undefined) {
       for (let up: Tally | null = parent; up !== null; up = up.parentTally) {
-        if (up.site === site) { this.spawned(up, ts); return up; }
+        if (up.site === site) { this.spawned(up); return up; }
       }
-      t = new Tally(this.nextId++, parent.parentId, parent, null, site, ts);
+      t = new Tally(this.nextId++, parent.parentId, parent, null, site, this.o.ticks());
       kids.push(t);
     }
-    this.spawned(t, ts);
+    this.spawned(t);
     return t;
   }
 
-  private spawned(t: Tally, ts: number): void {
+  private spawned(t: Tally): void {
     t.count++;
-    t.lastTs = ts;
     this.touch(t);
   }
 
@@ -145,6 +157,7 @@ export class TallyBook {
    * tally became dirty before its kids, so it is always announced first. ms(): ticks → ms.
    */
   emit(push: Push, ms: (ticks: number) => number, nowTicks: number): void {
+    this.second = Math.floor(nowTicks / this.ticksPerSecond);
     const list = this.dirtyList;
     if (list.length === 0) return;
     const now = ms(nowTicks);
@@ -152,12 +165,15 @@ export class TallyBook {
       const t = list[i]!;
       t.dirty = false;
       push(OP_TALLY, t.id, t.parentId, t.site, t.parentTally === null ? 0 : t.parentTally.id, t.count, now, ms(t.firstTs));
-      push(OP_TALLY_STATE, t.id, t.resolved, t.rejected, t.cancelled, ms(t.runTicks), now, t.runs);
+      // Run time scaled up from the timed runs to all of them.
+      const runTicks = t.timedRuns > 0 ? (t.runTicks * t.runs) / t.timedRuns : 0;
+      push(OP_TALLY_STATE, t.id, t.resolved, t.rejected, t.cancelled, ms(runTicks), now, t.runs);
     }
     list.length = 0;
     // Now and then, forget the lookup entries of spawners that settled: they spawn nothing more.
     if (++this.flushes % 20 === 0) {
       for (const [key, t] of this.byKey) if (t.spawner !== null && t.spawner.settled) this.byKey.delete(key);
+      this.lastBySite.length = 0;
     }
   }
 }
