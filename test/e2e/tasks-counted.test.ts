@@ -8,6 +8,7 @@ import { TraceModel } from '../../src/model/index.ts';
 import { ROOT, runWithAgent } from './agent-harness.ts';
 
 const FIXTURE = join(ROOT, 'test/fixtures/tasks/counted.js');
+const TIMED = join(ROOT, 'test/fixtures/tasks/counted-time.js');
 
 /** Per task name: how many tasks (exact + counted) and how they ended. */
 function totals(model: TraceModel): Map<string, { count: number; resolved: number; rejected: number; cancelled: number; pending: number }> {
@@ -62,4 +63,18 @@ test('counted tasks: exactPerSite 0 records every task exactly, no tallies', asy
   const t = totals(model);
   assert.equal(t.get('work')?.count, 3000);
   assert.deepEqual(t.get('setTimeout callback'), { count: 3000, resolved: 2500, rejected: 0, cancelled: 500, pending: 0 });
+});
+
+test('counted tasks: a tally\'s run time, estimated from a sample of its runs, comes near the time they really ran', async () => {
+  const run = await runWithAgent(TIMED, { config: { mode: 'tree', exactPerSite: 20, exactPerSecond: 0 } });
+  assert.equal(run.code, 0, run.stderr);
+  const { busyMs } = JSON.parse(run.stdout) as { busyMs: number };
+  const model = new TraceModel(run.events);
+  const tallies = [...model.tallies.values()].filter((x) => x.name === 'spin');
+  assert.equal(tallies.reduce((a, x) => a + x.count, 0), 1980);
+  const exactMs = [...model.tasks.values()].filter((n) => n.name === 'spin').reduce((a, n) => a + n.runMs, 0);
+  const countedMs = tallies.reduce((a, x) => a + x.runMs, 0);
+  // One in 16 of about 4000 slices is timed: the estimate is within a few per cent; the bound leaves room for a busy machine.
+  const ratio = (exactMs + countedMs) / busyMs;
+  assert.ok(ratio > 0.7 && ratio < 1.5, `run time ${(exactMs + countedMs).toFixed(1)} ms (counted ${countedMs.toFixed(1)}) against ${busyMs.toFixed(1)} ms measured`);
 });
