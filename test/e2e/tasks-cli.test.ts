@@ -6,7 +6,8 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
-import { parseTrace, type SpawnEvent, type Summary, type TraceEvent } from '../../src/protocol/index.ts';
+import { parseTrace, type Summary, type TraceEvent } from '../../src/protocol/index.ts';
+import { endOf, spawns, taskNamed } from '../trace-lookup.ts';
 import { cli, plainNode, ROOT, runProcess } from './cli-helpers.ts';
 
 const FIX = path.join(ROOT, 'test', 'fixtures', 'tasks');
@@ -23,30 +24,23 @@ async function traced(script: string): Promise<Traced> {
   return { code: r.code, stdout: r.stdout, stderr: r.stderr, events: parsed.events };
 }
 
-const spawns = (ev: TraceEvent[]): SpawnEvent[] => ev.filter((e): e is SpawnEvent => e.type === 'spawn');
-function task(ev: TraceEvent[], name: string): SpawnEvent {
-  const found = spawns(ev).filter((s) => s.name === name);
-  assert.equal(found.length, 1, `one task named ${name}; tasks: ${spawns(ev).map((s) => s.name).join(', ')}`);
-  return found[0]!;
-}
-const end = (ev: TraceEvent[], id: number) => ev.find((e) => (e.type === 'settle' || e.type === 'cancel') && e.id === id);
 
 test('nested fan-out (CJS): loadDashboard → Promise.all([fetchOrders(), fetchUser()]) with sites and awaits', async () => {
   const r = await traced(path.join(FIX, 'dashboard.js'));
   assert.equal(r.code, 0, r.stderr);
   const ev = r.events;
-  const main = task(ev, 'main');
-  const dash = task(ev, 'loadDashboard');
-  const all = task(ev, 'Promise.all');
-  const orders = task(ev, 'fetchOrders');
-  const user = task(ev, 'fetchUser');
+  const main = taskNamed(ev, 'main');
+  const dash = taskNamed(ev, 'loadDashboard');
+  const all = taskNamed(ev, 'Promise.all');
+  const orders = taskNamed(ev, 'fetchOrders');
+  const user = taskNamed(ev, 'fetchUser');
   assert.deepEqual([main.parentId, dash.parentId, all.parentId, orders.parentId, user.parentId], [0, main.id, dash.id, dash.id, dash.id]);
   assert.deepEqual(dash.site, { file: path.join(FIX, 'dashboard.js'), line: 14, column: 1, function: 'loadDashboard' });
   const group = ev.find((e) => e.type === 'group' && e.id === all.id);
   assert.ok(group?.type === 'group');
   assert.deepEqual(group.members, [orders.id, user.id]);
   assert.ok(ev.some((e) => e.type === 'await' && e.id === dash.id && e.on === all.id));
-  for (const t of [main, dash, all, orders, user]) assert.equal(end(ev, t.id)?.type, 'settle', t.name);
+  for (const t of [main, dash, all, orders, user]) assert.equal(endOf(ev, t.id)?.type, 'settle', t.name);
 });
 
 test('race with a timeout and AbortController cancellation (.mjs entry)', async () => {
@@ -54,12 +48,12 @@ test('race with a timeout and AbortController cancellation (.mjs entry)', async 
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, 'timeout AbortError\n');
   const ev = r.events;
-  const race = task(ev, 'Promise.race');
+  const race = taskNamed(ev, 'Promise.race');
   assert.equal(race.kind, 'promise-race');
-  assert.equal(race.parentId, task(ev, 'withTimeout').id);
-  const canc = task(ev, 'cancellable');
+  assert.equal(race.parentId, taskNamed(ev, 'withTimeout').id);
+  const canc = taskNamed(ev, 'cancellable');
   const sleep = spawns(ev).find((s) => s.parentId === canc.id && s.name === 'timers/promises.setTimeout')!;
-  const c = end(ev, sleep.id);
+  const c = endOf(ev, sleep.id);
   assert.ok(c?.type === 'cancel' && c.reason === 'abort');
 });
 
@@ -69,7 +63,7 @@ test('cleared timers are cancelled, fs callbacks are io tasks of their spawner',
   const ev = r.events;
   const cancels = ev.filter((e) => e.type === 'cancel').map((e) => e.type === 'cancel' && e.reason).sort();
   assert.deepEqual(cancels, ['clearInterval', 'clearTimeout']);
-  assert.equal(task(ev, 'fs.readFile').parentId, task(ev, 'setImmediate callback').id);
+  assert.equal(taskNamed(ev, 'fs.readFile').parentId, taskNamed(ev, 'setImmediate callback').id);
 });
 
 test('"type": "module" entry importing CJS and ESM helpers: tasks from every file', async () => {
@@ -77,11 +71,11 @@ test('"type": "module" entry importing CJS and ESM helpers: tasks from every fil
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, 'grace: 21\n');
   const ev = r.events;
-  const report = task(ev, 'report');
-  assert.equal(task(ev, 'readUser').parentId, report.id);
-  assert.equal(task(ev, 'total').parentId, report.id);
-  assert.equal(task(ev, 'readUser').site?.file, path.join(FIX, 'type-module', 'users.cjs'));
-  assert.equal(task(ev, 'fs.promises.readFile').parentId, task(ev, 'readUser').id);
+  const report = taskNamed(ev, 'report');
+  assert.equal(taskNamed(ev, 'readUser').parentId, report.id);
+  assert.equal(taskNamed(ev, 'total').parentId, report.id);
+  assert.equal(taskNamed(ev, 'readUser').site?.file, path.join(FIX, 'type-module', 'users.cjs'));
+  assert.equal(taskNamed(ev, 'fs.promises.readFile').parentId, taskNamed(ev, 'readUser').id);
 });
 
 test('a path with spaces, a required module', async () => {
@@ -91,7 +85,7 @@ test('a path with spaces, a required module', async () => {
   const items = spawns(ev).filter((s) => s.name === 'fetchItem');
   assert.equal(items.length, 3);
   assert.equal(items[0]!.site?.file, path.join(FIX, 'with space', 'lib.js'));
-  assert.ok(items.every((i) => i.parentId === task(ev, 'main').id));
+  assert.ok(items.every((i) => i.parentId === taskNamed(ev, 'main').id));
 });
 
 test('TypeScript entry (tsx on Node 20, type stripping on newer Node)', async () => {
@@ -188,7 +182,7 @@ for (const type of ['commonjs', 'module'] as const) {
       const loads = spawns(ev).filter((s) => s.name === 'loadOrder');
       assert.equal(loads.length, 2);
       assert.deepEqual(loads[0]!.site, { file: script, line: 4, column: 1, function: 'loadOrder' });
-      assert.equal(task(ev, 'Promise.all').site?.line, 10);
+      assert.equal(taskNamed(ev, 'Promise.all').site?.line, 10);
     } finally {
       rmSync(proj, { recursive: true, force: true });
     }

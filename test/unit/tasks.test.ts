@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import * as esbuild from 'esbuild';
-import type { TraceEvent, SpawnEvent } from '../../src/protocol/index.ts';
+import type { TraceEvent } from '../../src/protocol/index.ts';
 import { transformSource } from '../../src/runtime/transform/transform.ts';
+import { endOf, spawns, taskNamed } from '../trace-lookup.ts';
 
 const root = path.resolve(__dirname, '../..');
 const fixtures = path.join(root, 'test/fixtures/tasks');
@@ -36,24 +37,17 @@ function run(fixture: string, opts: { agent?: boolean; config?: object } = {}): 
   return { stdout: r.stdout, stderr: r.stderr, status: r.status, events: data.events, installed: data.installed };
 }
 
-const spawns = (evs: TraceEvent[]): SpawnEvent[] => evs.filter((e): e is SpawnEvent => e.type === 'spawn');
-const byName = (evs: TraceEvent[], name: string): SpawnEvent => {
-  const found = spawns(evs).filter((s) => s.name === name);
-  assert.equal(found.length, 1, `expected one task named ${name}, got ${found.length}: ${spawns(evs).map((s) => s.name).join(', ')}`);
-  return found[0]!;
-};
-const settleOf = (evs: TraceEvent[], id: number) => evs.find((e) => (e.type === 'settle' || e.type === 'cancel') && e.id === id);
 
 test('nested fan-out: names, parents, sites, awaits and the Promise.all group', () => {
   const r = run('dashboard.js');
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, '{"orders":[1,2],"user":{"name":"ada"}}\n');
   const ev = r.events;
-  const main = byName(ev, 'main');
-  const dash = byName(ev, 'loadDashboard');
-  const orders = byName(ev, 'fetchOrders');
-  const user = byName(ev, 'fetchUser');
-  const all = byName(ev, 'Promise.all');
+  const main = taskNamed(ev, 'main');
+  const dash = taskNamed(ev, 'loadDashboard');
+  const orders = taskNamed(ev, 'fetchOrders');
+  const user = taskNamed(ev, 'fetchUser');
+  const all = taskNamed(ev, 'Promise.all');
   assert.equal(main.parentId, 0);
   assert.equal(dash.parentId, main.id);
   assert.equal(orders.parentId, dash.id);
@@ -73,10 +67,10 @@ test('nested fan-out: names, parents, sites, awaits and the Promise.all group', 
   assert.deepEqual(timers.map((t) => t.parentId).sort(), [orders.id, user.id].sort());
   assert.ok(awaits.some((a) => a.type === 'await' && a.id === orders.id && a.on === timers.find((t) => t.parentId === orders.id)!.id));
   for (const t of [main, dash, orders, user, all, ...timers]) {
-    const s = settleOf(ev, t.id);
+    const s = endOf(ev, t.id);
     assert.ok(s && s.type === 'settle' && s.state === 'resolved', `${t.name} resolved`);
   }
-  const dashSettle = settleOf(ev, dash.id);
+  const dashSettle = endOf(ev, dash.id);
   assert.ok(dashSettle?.type === 'settle' && dashSettle.awaits === 1 && dashSettle.runs === 2);
 });
 
@@ -87,16 +81,16 @@ test('timers: run, cleared (clearTimeout/clearInterval), immediate, fs callback'
   const timeouts = spawns(ev).filter((s) => s.kind === 'timeout');
   assert.equal(timeouts.length, 2);
   const [ran, never] = timeouts;
-  assert.equal(settleOf(ev, ran!.id)?.type, 'settle');
-  const c = settleOf(ev, never!.id);
+  assert.equal(endOf(ev, ran!.id)?.type, 'settle');
+  const c = endOf(ev, never!.id);
   assert.ok(c?.type === 'cancel' && c.reason === 'clearTimeout');
   assert.equal(ran!.site?.line, 7);
-  const iv = byName(ev, 'setInterval callback');
+  const iv = taskNamed(ev, 'setInterval callback');
   assert.equal(ev.filter((e) => e.type === 'run' && e.id === iv.id).length, 2);
-  const ivEnd = settleOf(ev, iv.id);
+  const ivEnd = endOf(ev, iv.id);
   assert.ok(ivEnd?.type === 'cancel' && ivEnd.reason === 'clearInterval');
-  const imm = byName(ev, 'setImmediate callback');
-  const read = byName(ev, 'fs.readFile');
+  const imm = taskNamed(ev, 'setImmediate callback');
+  const read = taskNamed(ev, 'fs.readFile');
   assert.equal(read.parentId, imm.id, 'the read was spawned by the immediate callback');
   assert.equal(read.kind, 'io');
   assert.deepEqual([read.site?.line, read.site?.column], [13, 6]);
@@ -107,16 +101,16 @@ test('ESM entry: Promise.race with a timeout, AbortController cancellation', () 
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, 'timeout AbortError\n');
   const ev = r.events;
-  const race = byName(ev, 'Promise.race');
-  const wt = byName(ev, 'withTimeout');
+  const race = taskNamed(ev, 'Promise.race');
+  const wt = taskNamed(ev, 'withTimeout');
   assert.equal(race.parentId, wt.id);
-  const slow = byName(ev, 'slowQuery');
+  const slow = taskNamed(ev, 'slowQuery');
   const group = ev.find((e) => e.type === 'group' && e.id === race.id);
   assert.ok(group?.type === 'group' && group.members.includes(slow.id) && group.members.length === 2);
-  const canc = byName(ev, 'cancellable');
+  const canc = taskNamed(ev, 'cancellable');
   const sleeps = spawns(ev).filter((s) => s.name === 'timers/promises.setTimeout' && s.parentId === canc.id);
   assert.equal(sleeps.length, 1);
-  const c = settleOf(ev, sleeps[0]!.id);
+  const c = endOf(ev, sleeps[0]!.id);
   assert.ok(c?.type === 'cancel' && c.reason === 'abort', JSON.stringify(c));
   assert.ok(ev.some((e) => e.type === 'await' && e.id === 0 && e.on === wt.id), 'top-level await on withTimeout from the root');
 });
@@ -131,11 +125,11 @@ test('a callback that schedules the next and returns: each hop a child of the pr
   assert.equal(hops[0]!.parentId, 0);
   for (let i = 1; i < 3; i++) {
     assert.equal(hops[i]!.parentId, hops[i - 1]!.id, `hop ${i + 1} is a child of hop ${i}`);
-    const parentSettle = settleOf(ev, hops[i - 1]!.id);
+    const parentSettle = endOf(ev, hops[i - 1]!.id);
     assert.ok(parentSettle?.type === 'settle' && parentSettle.runs === 1 && parentSettle.awaits === 0, JSON.stringify(parentSettle));
     assert.equal(ev.indexOf(parentSettle), ev.indexOf(hops[i]!) + 1, 'the parent settles right after spawning the next hop');
   }
-  assert.equal(settleOf(ev, hops[2]!.id)?.type, 'settle');
+  assert.equal(endOf(ev, hops[2]!.id)?.type, 'settle');
 });
 
 test('timer callbacks run as their tasks with their handle as this and their arguments', () => {
@@ -145,12 +139,12 @@ test('timer callbacks run as their tasks with their handle as this and their arg
   const ev = r.events;
   const timeouts = spawns(ev).filter((s) => s.kind === 'timeout');
   assert.equal(timeouts.length, 2);
-  for (const t of timeouts) assert.equal(settleOf(ev, t.id)?.type, 'settle');
+  for (const t of timeouts) assert.equal(endOf(ev, t.id)?.type, 'settle');
   const refreshedOne = timeouts.find((t) => t.site?.line === 8)!;
   assert.equal(ev.filter((e) => e.type === 'run' && e.id === refreshedOne.id).length, 2, 'a refreshed timer runs twice as one task');
-  const iv = byName(ev, 'setInterval callback');
+  const iv = taskNamed(ev, 'setInterval callback');
   assert.equal(ev.filter((e) => e.type === 'run' && e.id === iv.id).length, 3);
-  assert.equal(settleOf(ev, byName(ev, 'setImmediate callback').id)?.type, 'settle');
+  assert.equal(endOf(ev, taskNamed(ev, 'setImmediate callback').id)?.type, 'settle');
 });
 
 test('Promise.race / Promise.any: a .then task is a member next to the async function', () => {
@@ -158,15 +152,15 @@ test('Promise.race / Promise.any: a .then task is a member next to the async fun
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, 'timeout fallback 42\n');
   const ev = r.events;
-  const main = byName(ev, 'main');
+  const main = taskNamed(ev, 'main');
   const thens = spawns(ev).filter((s) => s.kind === 'then' && s.parentId === main.id);
   assert.equal(thens.length, 2, 'one then task per combinator');
   for (const [combinator, fn, then] of [['Promise.race', 'slowLookup', thens[0]!], ['Promise.any', 'failingLookup', thens[1]!]] as const) {
-    const g = byName(ev, combinator);
+    const g = taskNamed(ev, combinator);
     const group = ev.find((e) => e.type === 'group' && e.id === g.id);
     assert.ok(group?.type === 'group', `${combinator} has a group event`);
-    assert.deepEqual(group.members, [byName(ev, fn).id, then.id], `${combinator} members: ${fn} and the then task`);
-    const settled = settleOf(ev, g.id);
+    assert.deepEqual(group.members, [taskNamed(ev, fn).id, then.id], `${combinator} members: ${fn} and the then task`);
+    const settled = endOf(ev, g.id);
     assert.ok(settled?.type === 'settle' && settled.state === 'resolved', `${combinator} resolves (${JSON.stringify(settled)})`);
   }
 });
@@ -174,8 +168,8 @@ test('Promise.race / Promise.any: a .then task is a member next to the async fun
 test('a task that settles with nothing recorded since its spawn: the same spawn and settle events (one record on the wire)', () => {
   // runMinMs high: no run event comes between instant()'s spawn and settle, so the two share a record.
   const ev = run('race-then.js', { config: { runMinMs: 1000 } }).events;
-  const inst = byName(ev, 'instant');
-  const s = settleOf(ev, inst.id);
+  const inst = taskNamed(ev, 'instant');
+  const s = endOf(ev, inst.id);
   assert.ok(s?.type === 'settle' && s.runs === 1 && s.awaits === 0 && s.state === 'resolved' && s.ts >= inst.ts, JSON.stringify(s));
   assert.equal(ev.indexOf(s), ev.indexOf(inst) + 1, 'settle right after spawn');
   assert.equal(s.runMs, s.ts - inst.ts, 'its one slice ran from spawn to settle');
@@ -194,20 +188,20 @@ test('await edges name the awaited task, not merely the latest child', () => {
   const r = run('await-order.js');
   assert.equal(r.status, 0, r.stderr);
   const ev = r.events;
-  const parent = byName(ev, 'parent');
+  const parent = taskNamed(ev, 'parent');
   const child = spawns(ev).find((s) => s.name === 'child' && s.parentId === parent.id)!;
   const nap = spawns(ev).find((s) => s.parentId === parent.id && s.kind === 'timeout')!;
   const awaits = ev.filter((e) => e.type === 'await' && e.id === parent.id).map((e) => e.type === 'await' && e.on);
   assert.deepEqual(awaits, [nap.id, child.id]);
   // Promise.all([early, child()]): the child from an earlier slice and the one called in the array.
-  const fanIn = byName(ev, 'fanIn');
+  const fanIn = taskNamed(ev, 'fanIn');
   const kids = spawns(ev).filter((s) => s.parentId === fanIn.id && s.name === 'child').map((s) => s.id);
   const all = spawns(ev).find((s) => s.parentId === fanIn.id && s.kind === 'promise-all')!;
   const group = ev.find((e) => e.type === 'group' && e.id === all.id);
   assert.ok(group?.type === 'group');
   assert.deepEqual(group.members, kids);
   // `child(); await new Promise(…)`: the new promise is not the child's, so no await on the child.
-  const loop = byName(ev, 'loop');
+  const loop = taskNamed(ev, 'loop');
   assert.deepEqual(ev.filter((e) => e.type === 'await' && e.id === loop.id), []);
 });
 
