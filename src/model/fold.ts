@@ -23,20 +23,23 @@ export function foldKey(node: Pick<TaskNode, 'kind' | 'name' | 'site'>): string 
   return node.kind + '\u0000' + node.name + '\u0000' + (s ? `${s.file}:${s.line}:${s.column}` : '');
 }
 
-/** Groups siblings with the same kind, name and site; groups in order of first appearance. */
-export function foldSiblings(nodes: readonly TaskNode[]): FoldGroup[] {
-  const groups = new Map<string, FoldGroup>();
-  for (const node of nodes) {
-    const key = foldKey(node);
+/** Groups items by foldKey, groups in order of first appearance: `make` starts a group from its first item, `add` adds each item. */
+function groupByFoldKey<T extends Pick<TaskNode, 'kind' | 'name' | 'site'>, G>(items: readonly T[], make: (key: string, first: T) => G, add: (g: G, item: T) => void): G[] {
+  const groups = new Map<string, G>();
+  for (const item of items) {
+    const key = foldKey(item);
     let g = groups.get(key);
-    if (!g) {
-      g = { key, kind: node.kind, name: node.name, nodes: [], counts: { pending: 0, resolved: 0, rejected: 0, cancelled: 0 } };
-      groups.set(key, g);
-    }
-    g.nodes.push(node);
-    g.counts[node.state]++;
+    if (g === undefined) { g = make(key, item); groups.set(key, g); }
+    add(g, item);
   }
   return [...groups.values()];
+}
+
+/** Groups siblings with the same kind, name and site; groups in order of first appearance. */
+export function foldSiblings(nodes: readonly TaskNode[]): FoldGroup[] {
+  return groupByFoldKey<TaskNode, FoldGroup>(nodes,
+    (key, n) => ({ key, kind: n.kind, name: n.name, nodes: [], counts: { pending: 0, resolved: 0, rejected: 0, cancelled: 0 } }),
+    (g, n) => { g.nodes.push(n); g.counts[n.state]++; });
 }
 
 /** "998 resolved, 2 rejected" (states with a zero count left out, in a fixed order). */
@@ -63,20 +66,14 @@ export interface TallyFoldGroup {
 
 /** Groups tallies the way foldSiblings groups tasks (same foldKey), summing their counts. */
 export function foldTallies(tallies: readonly TallyNode[]): TallyFoldGroup[] {
-  const groups = new Map<string, TallyFoldGroup>();
-  for (const t of tallies) {
-    const key = foldKey(t);
-    let g = groups.get(key);
-    if (!g) {
-      g = { key, kind: t.kind, name: t.name, tallies: [], count: 0, counts: { pending: 0, resolved: 0, rejected: 0, cancelled: 0 } };
-      groups.set(key, g);
-    }
-    g.tallies.push(t);
-    g.count += t.count;
-    g.counts.resolved += t.resolved;
-    g.counts.rejected += t.rejected;
-    g.counts.cancelled += t.cancelled;
-    g.counts.pending += Math.max(0, t.count - t.resolved - t.rejected - t.cancelled);
-  }
-  return [...groups.values()];
+  return groupByFoldKey<TallyNode, TallyFoldGroup>(tallies,
+    (key, t) => ({ key, kind: t.kind, name: t.name, tallies: [], count: 0, counts: { pending: 0, resolved: 0, rejected: 0, cancelled: 0 } }),
+    (g, t) => {
+      g.tallies.push(t);
+      g.count += t.count;
+      g.counts.resolved += t.resolved;
+      g.counts.rejected += t.rejected;
+      g.counts.cancelled += t.cancelled;
+      g.counts.pending += Math.max(0, t.count - t.resolved - t.rejected - t.cancelled);
+    });
 }
