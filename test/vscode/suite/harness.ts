@@ -88,9 +88,9 @@ export async function notifications(): Promise<string[]> {
   return domTexts('.notification-list-item-message');
 }
 
-/** Clicks the first element matching `selector` in the workbench page or the Loopscope webview, through the browser. */
-export function click(selector: string, frame: 'workbench' | 'webview' = 'workbench', double = false): Promise<void> {
-  return bridge<void>('click', { selector, frame, double });
+/** Clicks the first element matching `selector` (and containing `hasText`, if given) in the workbench page or the Loopscope webview, through the browser. */
+export function click(selector: string, frame: 'workbench' | 'webview' = 'workbench', double = false, hasText?: string): Promise<void> {
+  return bridge<void>('click', { selector, frame, double, hasText });
 }
 
 /** Right-clicks `selector` in the workbench, then picks the context-menu entry labelled `item`. */
