@@ -443,6 +443,23 @@ export function createTaskCore(o: CoreOptions) {
     pop(t, d);
   };
 
+  /**
+   * leave() then settle() for a one-shot callback (timer, immediate) of a reused task, in one step: the
+   * hot path of a counted timer. `rejected`: the callback threw.
+   */
+  const leaveSettle = (t: Task, prev: Task, rejected: boolean): void => {
+    const tl = t.tally;
+    const d = openSlice(t);
+    if (tl === null || !t.reused || d < 0) {
+      leave(t, prev);
+      settle(t, rejected);
+      return;
+    }
+    countRun(tl, stStart[d]!);
+    if (rejected) tl.rejected++; else tl.resolved++;
+    pop(t, d);
+  };
+
   /** Runs a callback as task t (one slice). */
   const run = (t: Task, fn: Function, self: unknown, args: ArrayLike<unknown>): unknown => {
     const prev = enter(t);
@@ -553,7 +570,7 @@ export function createTaskCore(o: CoreOptions) {
     s, w, r, c, x, e, k, fa,
     R: root,
     // patches
-    takeSite, spawn, spawnCallback, enter, leave, run, runAs, group, settle, cancel, tag, current,
+    takeSite, spawn, spawnCallback, enter, leave, leaveSettle, run, runAs, group, settle, cancel, tag, current,
     get enabled() { return enabled; },
     disable(): void { enabled = false; },
     /** Called between turns of the loop (the JS stack is empty): no slice can be open now, whatever was left. */

@@ -76,12 +76,17 @@ export function patchTimers(core: TaskCore, origThen: Function): void {
         return out;
       } finally {
         // No catch-and-rethrow: an uncaught error must still point at the user's throw, not at us.
-        if (!ok) t.err = true;
-        core.leave(t, prev);
-        if (!repeat) {
+        if (repeat) {
+          if (!ok) t.err = true;
+          core.leave(t, prev);
+        } else if (t.reused) {
+          // A reused (counted) task has no flags of its own: the handle forgets it, so a late clear counts nothing.
+          this[TASK] = undefined;
+          core.leaveSettle(t, prev, !ok);
+        } else {
+          if (!ok) t.err = true;
+          core.leave(t, prev);
           core.settle(t, t.err);
-          // A reused (counted) task has no flag of its own: the handle forgets it, so a late clear counts nothing.
-          if (t.reused) { this[TASK] = undefined; t.err = false; }
         }
       }
     };
