@@ -22,6 +22,13 @@ async function sameAsPlain(file: string) {
   return r;
 }
 
+test('agent: .then, .catch and .finally behave as without us (values, order, errors, a thenable\'s own arguments), and then stays native', async () => {
+  const r = await sameAsPlain(fixture('agent', 'thenables.js'));
+  assert.match(r.stdout, /^then is native true$/m);
+  assert.match(r.stdout, /^custom then 1 function$/m, 'a thenable given one callback gets one argument');
+  assert.match(r.stdout, /^order abqb2$/m);
+});
+
 test('agent: an uncaught throw ends the program exactly as without us, and the exit event says crash', async () => {
   const r = await sameAsPlain(fixture('agent', 'crash-throw.js'));
   assert.equal(r.code, 1);

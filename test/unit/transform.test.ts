@@ -129,7 +129,15 @@ test('known API calls carry their site on the last argument, evaluated first', a
   const code = check(`setTimeout(() => {}, 10)\nPromise.all([a(), b()])\nfs.readFile(p, 'utf8', cb)\np.then(...args)\n`);
   assert.match(code, /setTimeout\(\(\) => \{\}, __loopscope\.k\(10,\$__lsSites,0\)\)/);
   assert.match(code, /Promise\.all\(__loopscope\.k\(\[a\(\), b\(\)\],\$__lsSites,1\)\)/);
-  assert.match(code, /p\.then\(\.\.\.__loopscope\.k\(args,\$__lsSites,3\)\)/);
+  assert.match(code, /p\.then\(\.\.\.args\)/, 'a spread .then call is left as it is');
+});
+
+test('.then, .catch and .finally calls go through the runtime, receiver first, arguments in place', () => {
+  const code = check('p.then(f)\nq.then(a, b).catch(c)\nr.finally(() => 0)\nx?.then(f)\n');
+  assert.match(code, /__loopscope\.tq\(__loopscope\.tp\(p,\$__lsSites,0\)\.then\(__loopscope\.tf\(f\),\.\.\.__loopscope\.t0\(\)\)\)/);
+  assert.match(code, /__loopscope\.tp\(__loopscope\.tq\(__loopscope\.tp\(q,\$__lsSites,1\)\.then\(__loopscope\.tf\(a\), __loopscope\.tr\(b\)\)\),\$__lsSites,0\)\.catch\(__loopscope\.tc\(c\)\)/);
+  assert.match(code, /__loopscope\.tp\(r,\$__lsSites,0\)\.finally\(__loopscope\.tc\(\(\) => 0\)\)/);
+  assert.match(code, /x\?\.then\(f\)/, 'an optional call is left as it is');
 });
 
 test('the site table is hoisted: callable before any code of the file runs', async () => {

@@ -419,6 +419,12 @@ export function createTaskCore(o: CoreOptions) {
   /** A task spawned by an API call (timer, I/O, then, group) from the current task. */
   const spawn = (k: SpawnKind, sid: number): Task => newTask(cur, sid, k);
 
+  /** A task spawned from the current task at site `n` of table `tbl` (a call the rewrite hands over, see then-calls.ts). */
+  const spawnAt = (k: SpawnKind, tbl: SiteTable, n: number): Task => {
+    const b = tbl.$lsBase;
+    return newTask(cur, (b === undefined ? sites.base(tbl) : b) + n, k);
+  };
+
   /**
    * Like spawn, for callbacks that never run inside one another (timers): a counted one comes back as its
    * tally's reused task object (Task.reused) instead of a new one per call. The caller must make sure a
@@ -570,7 +576,7 @@ export function createTaskCore(o: CoreOptions) {
     s, w, r, c, x, e, k, fa,
     R: root,
     // patches
-    takeSite, spawn, spawnCallback, enter, leave, leaveSettle, run, runAs, group, settle, cancel, tag, current,
+    takeSite, spawn, spawnAt, spawnCallback, enter, leave, leaveSettle, run, runAs, group, settle, cancel, tag, current,
     get enabled() { return enabled; },
     disable(): void { enabled = false; },
     /** Called between turns of the loop (the JS stack is empty): no slice can be open now, whatever was left. */

@@ -11,6 +11,7 @@ import { createTaskCore } from './core.ts';
 import { patchFs } from './patch-fs.ts';
 import { patchPromise } from './patch-promise.ts';
 import { patchTimers } from './patch-timers.ts';
+import { thenCalls } from './then-calls.ts';
 import { installStackColumns } from './stack-columns.ts';
 import { rewriteLoaded, type LoadResult } from '../transform/load-rewrite.ts';
 import { createTransformHost, typeStripper } from './transform-host.ts';
@@ -35,8 +36,10 @@ export function installWith(config: AgentConfig, sink: RecordSink, shared: Float
     });
     const runtimeDir = opts.runtimeDir ?? findRuntimeDir();
     const host = createTransformHost({ includeNodeModules: config.includeNodeModules, ownDir: runtimeDir ?? '' });
+    const then = thenCalls(core, Promise.prototype.then);
     const api = {
       s: core.s, w: core.w, r: core.r, c: core.c, x: core.x, e: core.e, k: core.k, fa: core.fa, R: core.R,
+      tp: then.tp, tq: then.tq, tf: then.tf, tr: then.tr, t0: then.t0, tc: then.tc,
       /** Original position of a (1-based) position in a transformed file: lines never move, columns map back. */
       mapPosition(file: string, line: number, column: number): { file: string; line: number; column: number } {
         try { return { file, line, column: host.mapper.mapColumn(file, line, column) }; } catch { return { file, line, column }; }

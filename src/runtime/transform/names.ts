@@ -12,7 +12,13 @@ export const ERROR_VAR = '$__lsE';
 export const TRACKED_CALLEES: ReadonlySet<string> = new Set([
   'setTimeout', 'setInterval', 'setImmediate',
   'all', 'allSettled', 'race', 'any',
-  'then',
   'readFile', 'writeFile', 'appendFile', 'stat', 'lstat', 'readdir', 'open', 'close', 'access', 'mkdir', 'rmdir', 'rm',
   'unlink', 'rename', 'copyFile', 'readlink', 'realpath', 'mkdtemp', 'truncate', 'chmod',
 ]);
+
+/**
+ * Promise methods whose calls the rewrite hands to the runtime (tp/tf/tr/t0/tc), so Promise.prototype.then
+ * is never patched: a patched `then` turns off V8's fast paths for Promise.all & co. and for every await of
+ * a thenable (see then-calls.ts).
+ */
+export const THEN_METHODS: ReadonlySet<string> = new Set(['then', 'catch', 'finally']);

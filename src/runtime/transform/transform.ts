@@ -10,7 +10,7 @@
 import { parse } from 'acorn';
 import { addToColumnMap, type ColumnMap } from './column-map.ts';
 import { inlineSourceMap } from './input-source-map.ts';
-import { ERROR_VAR, RUNTIME_GLOBAL as G, SITES_FN, TASK_VAR, TRACKED_CALLEES } from './names.ts';
+import { ERROR_VAR, RUNTIME_GLOBAL as G, SITES_FN, TASK_VAR, THEN_METHODS, TRACKED_CALLEES } from './names.ts';
 
 export interface TransformOptions {
   /** Absolute path shown in sites. */
@@ -173,8 +173,40 @@ function transformUnsafe(source: string, opts: TransformOptions): TransformResul
     close(outer.end, `;${G}.r(${task},0)}`);
   };
 
+  /**
+   * `p.then(a, b)` → `G.tq(G.tp(p,sites,n).then(G.tf(a),G.tr(b)))` (one argument: `G.tf(a),...G.t0()`), `p.catch(b)` →
+   * `G.tp(…).catch(G.tc(b))`, `p.finally(f)` → `G.tp(…).finally(G.tc(f))`. Insertions only: the receiver is
+   * still evaluated first, and anything that is not a native promise gets its own arguments back untouched.
+   */
+  const instrumentThen = (node: Node, callee: Node, method: string, scope: Scope): boolean => {
+    const args = node.arguments as Node[];
+    if (args.length === 0 || args.length > 2 || args.some((a) => a.type === 'SpreadElement')) return false;
+    if (callee.optional || node.optional) return false; // p?.then(…): left to the plain method
+    const obj = callee.object as Node;
+    const name = obj.type === 'Identifier' ? `${obj.name}.${method}` : method;
+    const site = method === 'then' ? addSite((callee.property as Node).start, name, scope.name) : 0;
+    if (method === 'then') { open(node.start, `${G}.tq(`); close(node.end, ')'); } // outermost: opened first
+    open(obj.start, `${G}.tp(`);
+    close(obj.end, `,${SITES_FN},${site})`);
+    const wrap = (arg: Node, fn: string): void => { open(arg.start, `${G}.${fn}(`); close(arg.end, ')'); };
+    if (method !== 'then') {
+      if (args.length === 1) wrap(args[0]!, 'tc');
+      return true;
+    }
+    wrap(args[0]!, 'tf');
+    if (args.length === 2) wrap(args[1]!, 'tr');
+    // Spread: no second argument at all unless the receiver is a native promise (a thenable's arity is its own).
+    else open(args[0]!.end, `,...${G}.t0()`); // an opening: after the closing ')' of tf( at the same place
+    return true;
+  };
+
   const instrumentCall = (node: Node, scope: Scope): void => {
     const callee = node.callee as Node;
+    if (callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier'
+      && THEN_METHODS.has(callee.property.name) && callee.object.type !== 'Super') {
+      instrumentThen(node, callee, callee.property.name, scope);
+      return;
+    }
     let name: string | undefined;
     let pos = callee.start;
     if (callee.type === 'Identifier' && BARE_CALLEES.has(callee.name)) name = callee.name;
