@@ -107,9 +107,11 @@ test('cause: a stall spends samples in V8 with no JS frame ((program)); one call
   assert.equal(classifyCause({ spanSamples: 20, programSamples: 1 }), 'callback', 'one stray sample is not a stall');
   // Tree mode: our task hooks run between the turns, from the microtask runner (no user frame below).
   const hooks = [node(1, '(root)', '', -1, [2, 4]), node(2, 'stall', APP_URL, 3, [], [[7, 28]]), node(4, 'hook', 'file:///opt/loopscope/dist/runtime/agent.cjs', 10)];
-  const treeStall = sampledWitness(profile(hooks, [...Array(28).fill(2), 4, 4]), filter)!;
-  assert.equal(treeStall.noUserSamples, 2);
+  const treeStall = sampledWitness(profile(hooks, [...Array(28).fill(2), 4, 4, 4, 4]), filter)!;
+  assert.equal(treeStall.noUserSamples, 4);
   assert.equal(classifyCause(treeStall), 'stall');
+  // One long callback on a loaded machine: 2 stray samples of 29 (the turn counter decides tree-mode stalls first).
+  assert.equal(classifyCause({ spanSamples: 29, programSamples: 2 }), 'callback');
 });
 
 test('locate: when the samples name the line, the stack\'s top frame says the same line', () => {

@@ -3,7 +3,7 @@
 // APIs use. Everything on the hot path (one async call = s + e, one await = w + r) is a few field
 // stores, no Map lookups, no stack capture; a counted task reads no clock unless its slice is sampled.
 import { OP_AWAIT, OP_CANCEL, OP_MEMBER, OP_RUN, OP_SETTLE, OP_SPAWN } from '../../protocol/index.ts';
-import { SHARED_CURRENT_TASK, type RecordSink } from '../contracts.ts';
+import { SHARED_CURRENT_TASK, SHARED_TURNS, type RecordSink } from '../contracts.ts';
 import { TICKS_PER_MS } from './clock.ts';
 import { Recorder } from './recorder.ts';
 import { Sites, spawnKind, type SiteTable, type SpawnKind } from './sites.ts';
@@ -347,7 +347,11 @@ export function createTaskCore(o: CoreOptions) {
     slotTable = null;
     // Already current: its slice is open (a for-await loop left without return(), a catch after c()).
     // Root is current between its top-level awaits too, and gets a slice of its own for each.
-    if (cur !== t || t === root) begin(t, 0, startOf(t));
+    if (cur !== t || t === root) {
+      begin(t, 0, startOf(t));
+      // One more turn: the watchdog tells a stall (many short turns) from one long callback by this count.
+      shared[SHARED_TURNS]++;
+    }
     return v;
   };
 

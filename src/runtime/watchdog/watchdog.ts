@@ -7,7 +7,7 @@
 // the debugger's cost). The final report picks the better witness (locate.ts).
 import { readFileSync } from 'node:fs';
 import type { BlockEvent, SourceLocation } from '../../protocol/index.ts';
-import { SHARED_BEAT_TS, SHARED_CURRENT_TASK, SHARED_HEARTBEAT } from '../contracts.ts';
+import { SHARED_BEAT_TS, SHARED_CURRENT_TASK, SHARED_HEARTBEAT, SHARED_TURNS } from '../contracts.ts';
 import { BlockDetector, type Reading } from './detector.ts';
 import type { CallFrame, MainThreadProbe, Profile, StackSnapshot } from './inspector-probe.ts';
 import { choose, classify, framesToStack, urlToFile, pickLocation, sampledWitness, stallLocation, type FrameFilter, type PausedWitness } from './locate.ts';
@@ -102,6 +102,9 @@ interface Evidence {
   live: Promise<void>;
   /** Task ids seen running during the block (tree mode writes them): more than one means a stall. */
   tasks: Set<number>;
+  /** The main thread's turn counter (SHARED_TURNS) at the last look, and how many looks found it moved. */
+  turns: number;
+  turningPolls: number;
   /** Not the program's: see startupMachinery(). Neither report goes out. */
   dropped?: boolean;
 }
@@ -178,7 +181,14 @@ export class Watchdog {
       case 'arm': this.armed = true; this.startSampler(false); break;
       case 'disarm': this.armed = false; break;
       case 'start': this.onStart(r.id, r.since, r.durationMs); break;
-      case 'ongoing': this.current?.tasks.add(s[SHARED_CURRENT_TASK]!); break;
+      case 'ongoing':
+        if (this.current) {
+          const ev = this.current;
+          ev.tasks.add(s[SHARED_CURRENT_TASK]!);
+          const turns = s[SHARED_TURNS]!;
+          if (turns !== ev.turns) { ev.turns = turns; ev.turningPolls++; }
+        }
+        break;
       case 'end': {
         const ending = this.onEnd(r.id, r.since, r.durationMs).catch(() => undefined);
         this.ending = ending;
@@ -300,7 +310,10 @@ export class Watchdog {
       }
       return this.emit(ev, false, Math.max(durationMs, this.o.now() - since), paused?.location, paused?.stack ?? [], 'callback');
     });
-    const ev: Evidence = { id, since, taskId: s[SHARED_CURRENT_TASK]!, beat, pause, live, tasks: new Set([s[SHARED_CURRENT_TASK]!]) };
+    const turns = s[SHARED_TURNS]!;
+    const ev: Evidence = {
+      id, since, taskId: s[SHARED_CURRENT_TASK]!, beat, pause, live, tasks: new Set([s[SHARED_CURRENT_TASK]!]), turns, turningPolls: 0,
+    };
     this.current = ev;
   }
 
@@ -324,11 +337,13 @@ export class Watchdog {
     const covering = profile ? this.recent.filter((q) => q.endTime >= span.fromUs && q.startTime <= span.toUs) : [];
     const sampled = covering.length > 0 ? sampledWitness(covering, this.o.filter, span) : undefined;
     const chosen = choose(paused, sampled, this.o.filter);
-    debugLog(`end ${id}: tasks=${[...ev.tasks].join(",")} profiles=${covering.length} samples=${profile?.samples?.length ?? 'none'} span=${JSON.stringify(span)} profile=[${profile?.startTime},${profile?.endTime}] paused=${JSON.stringify(paused?.location)} sampled=${JSON.stringify(sampled && { ...sampled, lineTicks: [...sampled.lineTicks], stack: sampled.stack.length })} chose ${chosen.from}`);
-    // With task tracking on, the running task changes with every turn of a stall; one callback keeps
-    // it (seeing a second one is the next task starting as the block ends: hence at least 3).
-    const cause = ev.tasks.size >= STALL_TASKS ? 'stall' : classifyCause(sampled);
-    // A stall is placed at the code that keeps scheduling its turns (the await loop): see locate.ts.
+    debugLog(`end ${id}: tasks=${[...ev.tasks].join(",")} turningPolls=${ev.turningPolls} profiles=${covering.length} samples=${profile?.samples?.length ?? 'none'} span=${JSON.stringify(span)} profile=[${profile?.startTime},${profile?.endTime}] paused=${JSON.stringify(paused?.location)} sampled=${JSON.stringify(sampled && { ...sampled, lineTicks: [...sampled.lineTicks], stack: sampled.stack.length })} chose ${chosen.from}`);
+    // With task tracking on, a stall resumes tasks turn after turn (the turn counter moves between our looks,
+    // every 5 ms), while one long callback resumes none. Both signs are read only while the block goes on
+    // ('ongoing'); the turns just after a callback block ends (its microtasks, before the beat) can move the
+    // counter at one look, or show a second task: hence at least 3 of either. The running task alone is not
+    // enough: the counted calls of one hot function all run as their nearest recorded ancestor.
+    const cause = ev.tasks.size >= STALL_TASKS || ev.turningPolls >= STALL_TASKS ? 'stall' : classifyCause(sampled);
     const placed = cause === 'stall' ? stallLocation(paused, sampled, chosen, this.o.filter) : chosen;
     // The samples know the line, not the column: name the statement's start (after mapping, which
     // is about columns in transformed code, while this one comes from the file on disk).
