@@ -37,12 +37,16 @@ function run(fixture: string, opts: { agent?: boolean; config?: object } = {}): 
   return { stdout: r.stdout, stderr: r.stderr, status: r.status, events: data.events, installed: data.installed };
 }
 
+/** Runs a fixture that must exit 0 (and print `stdout`, when given): the events it recorded. */
+function eventsOf(fixture: string, stdout?: string, opts: { config?: object } = {}): TraceEvent[] {
+  const r = run(fixture, opts);
+  assert.equal(r.status, 0, r.stderr);
+  if (stdout !== undefined) assert.equal(r.stdout, stdout);
+  return r.events;
+}
 
 test('nested fan-out: names, parents, sites, awaits and the Promise.all group', () => {
-  const r = run('dashboard.js');
-  assert.equal(r.status, 0, r.stderr);
-  assert.equal(r.stdout, '{"orders":[1,2],"user":{"name":"ada"}}\n');
-  const ev = r.events;
+  const ev = eventsOf('dashboard.js', '{"orders":[1,2],"user":{"name":"ada"}}\n');
   const main = taskNamed(ev, 'main');
   const dash = taskNamed(ev, 'loadDashboard');
   const orders = taskNamed(ev, 'fetchOrders');
@@ -75,9 +79,7 @@ test('nested fan-out: names, parents, sites, awaits and the Promise.all group', 
 });
 
 test('timers: run, cleared (clearTimeout/clearInterval), immediate, fs callback', () => {
-  const r = run('timers.js');
-  assert.equal(r.status, 0, r.stderr);
-  const ev = r.events;
+  const ev = eventsOf('timers.js');
   const timeouts = spawns(ev).filter((s) => s.kind === 'timeout');
   assert.equal(timeouts.length, 2);
   const [ran, never] = timeouts;
@@ -97,10 +99,7 @@ test('timers: run, cleared (clearTimeout/clearInterval), immediate, fs callback'
 });
 
 test('ESM entry: Promise.race with a timeout, AbortController cancellation', () => {
-  const r = run('race-abort.mjs');
-  assert.equal(r.status, 0, r.stderr);
-  assert.equal(r.stdout, 'timeout AbortError\n');
-  const ev = r.events;
+  const ev = eventsOf('race-abort.mjs', 'timeout AbortError\n');
   const race = taskNamed(ev, 'Promise.race');
   const wt = taskNamed(ev, 'withTimeout');
   assert.equal(race.parentId, wt.id);
@@ -117,9 +116,7 @@ test('ESM entry: Promise.race with a timeout, AbortController cancellation', () 
 
 test('a callback that schedules the next and returns: each hop a child of the previous, spawned before it settles', () => {
   // runMinMs high: no run event comes between a hop's spawn of the next and its own settle (one record on the wire).
-  const r = run('chain.js', { config: { runMinMs: 1000 } });
-  assert.equal(r.stdout, 'hops 3\n');
-  const ev = r.events;
+  const ev = eventsOf('chain.js', 'hops 3\n', { config: { runMinMs: 1000 } });
   const hops = spawns(ev).filter((s) => s.kind === 'timeout' || s.kind === 'immediate');
   assert.deepEqual(hops.map((h) => h.kind), ['immediate', 'timeout', 'immediate']);
   assert.equal(hops[0]!.parentId, 0);
@@ -133,10 +130,7 @@ test('a callback that schedules the next and returns: each hop a child of the pr
 });
 
 test('timer callbacks run as their tasks with their handle as this and their arguments', () => {
-  const r = run('timer-handles.js');
-  assert.equal(r.status, 0, r.stderr);
-  assert.equal(r.stdout, 'immediate this true z; interval this true 3; refreshed 2; timeout this true x y\n');
-  const ev = r.events;
+  const ev = eventsOf('timer-handles.js', 'immediate this true z; interval this true 3; refreshed 2; timeout this true x y\n');
   const timeouts = spawns(ev).filter((s) => s.kind === 'timeout');
   assert.equal(timeouts.length, 2);
   for (const t of timeouts) assert.equal(endOf(ev, t.id)?.type, 'settle');
@@ -148,10 +142,7 @@ test('timer callbacks run as their tasks with their handle as this and their arg
 });
 
 test('Promise.race / Promise.any: a .then task is a member next to the async function', () => {
-  const r = run('race-then.js');
-  assert.equal(r.status, 0, r.stderr);
-  assert.equal(r.stdout, 'timeout fallback 42\n');
-  const ev = r.events;
+  const ev = eventsOf('race-then.js', 'timeout fallback 42\n');
   const main = taskNamed(ev, 'main');
   const thens = spawns(ev).filter((s) => s.kind === 'then' && s.parentId === main.id);
   assert.equal(thens.length, 2, 'one then task per combinator');
@@ -185,9 +176,7 @@ for (const fixture of ['dashboard.js', 'timers.js', 'timer-handles.js', 'race-ab
 }
 
 test('await edges name the awaited task, not merely the latest child', () => {
-  const r = run('await-order.js');
-  assert.equal(r.status, 0, r.stderr);
-  const ev = r.events;
+  const ev = eventsOf('await-order.js');
   const parent = taskNamed(ev, 'parent');
   const child = spawns(ev).find((s) => s.name === 'child' && s.parentId === parent.id)!;
   const nap = spawns(ev).find((s) => s.parentId === parent.id && s.kind === 'timeout')!;
