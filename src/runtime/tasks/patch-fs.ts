@@ -33,6 +33,8 @@ export function patchFs(core: TaskCore, origThen: Function): void {
           core.settle(t, err !== null && err !== undefined);
         }
       };
+      // Inline, not a shared call-and-note helper: its frame would show in the stack of an invalid-argument
+      // error that fs throws at the user (the same reason as core.run and patch-timers' runners).
       let ok = false;
       try {
         const out = Reflect.apply(original, this, args);

@@ -109,8 +109,9 @@ export function patchTimers(core: TaskCore, origThen: Function): void {
 
   /**
    * The per-timer wrapper, for a timer API whose handles cannot carry the task (not Node's own).
-   * Its body repeats runTimer's on purpose: calling core.run() from either adds a frame between Node's timer
-   * and the user's callback, which changes the crash banner and stacks users see (tests: stacks.js, crash).
+   * Its body repeats runTimer's and core.run()'s on purpose: calling core.run() (or any shared helper) from
+   * either adds a frame between Node's timer and the user's callback, which changes the crash banner and
+   * stacks users see (tests: stacks.js, crash).
    */
   const closureFor = (t: Task, callback: Function, repeat: boolean): Function => function (this: unknown) {
     const prev = core.enter(t);
