@@ -163,4 +163,10 @@ test('locate: a stall is placed at the outer loop, at a line that ran, never at 
   const fromPause = stallLocation(p, blind, choose(p, blind, filter), filter);
   assert.deepEqual(fromPause.location, loc(APP, 7, 30, 'stall'));
   assert.equal(fromPause.from, 'pause');
+
+  // A snapshot that caught stall() as it resumed (V8 files that at its first line): the samples' line wins.
+  const resuming = paused([loc(APP, 4, 1, 'stall')]);
+  const fromSamples = stallLocation(resuming, sampled, choose(resuming, sampled, filter), filter);
+  assert.equal(fromSamples.location?.line, 7);
+  assert.deepEqual(fromSamples.stack.map((f) => [f.function, f.line]), [['stall', 7]]);
 });

@@ -249,11 +249,19 @@ export function choose(paused: PausedWitness | undefined, sampled: SampledWitnes
  * Without either, the innermost witnessed location (`chosen`), which is exact or absent.
  */
 export function stallLocation(paused: PausedWitness | undefined, sampled: SampledWitness | undefined, chosen: Chosen, filter: FrameFilter): Chosen {
+  const outer = sampled?.outer;
   if (paused) {
     const user = paused.stack.filter((f) => classify(f.file, filter) === 'user');
-    if (user.length > 0) return { location: user[user.length - 1], stack: paused.stack, from: 'pause' };
+    const top = user[user.length - 1];
+    if (top) {
+      // One instant can catch the loop's function as it resumes, which V8 files at the function's first line
+      // (seen in CI: await-stall.js at its line 4): where the samples saw it spend the stall says more.
+      if (outer && outer.file === top.file && outer.function === top.function && outer.line !== top.line) {
+        return { location: outer, stack: paused.stack.map((f) => (f === top ? outer : f)), from: 'samples' };
+      }
+      return { location: top, stack: paused.stack, from: 'pause' };
+    }
   }
-  const outer = sampled?.outer;
   if (outer) {
     // The profile's stack holds the same function at its first line: show it at the line that ran.
     const same = (f: SourceLocation): boolean => f.file === outer.file && f.column === outer.column && f.function === outer.function;
