@@ -95,8 +95,17 @@ export function click(selector: string, frame: 'workbench' | 'webview' = 'workbe
 
 /** Right-clicks `selector` in the workbench, then picks the context-menu entry labelled `item`. */
 export async function contextMenu(selector: string, item: string): Promise<void> {
+  const entry = '.context-view .monaco-menu .action-item';
+  const open = async (): Promise<boolean> => (await domTexts(entry)).some((t) => t.includes(item));
   await bridge<void>('click', { selector, right: true });
-  await bridge<void>('click', { selector: '.context-view .monaco-menu .action-item', hasText: item });
+  await waitFor(`the context menu with "${item}"`, open, 10_000);
+  // VS Code's menu ignores a click that comes as it opens (CI: the menu was still open 30 s later, the entry
+  // unclicked): a person clicks again, and so does this, while the menu stays open.
+  for (let attempt = 0; attempt < 3 && await open(); attempt++) {
+    await new Promise((r) => setTimeout(r, 300));
+    await bridge<void>('click', { selector: entry, hasText: item }).catch(() => undefined); // gone meanwhile: picked
+    await new Promise((r) => setTimeout(r, 700));
+  }
 }
 
 /** A screenshot for docs/screenshots/vscode-<name>.png, or (debug) one kept with the session's logs. */
