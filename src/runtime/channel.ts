@@ -73,10 +73,13 @@ export class WorkerChannel implements RecordSink {
 
   records(chunk: Float64Array, count: number): void {
     if (count <= 0) return;
-    // Transfer when the chunk is a whole plain ArrayBuffer starting at 0; otherwise copy just the records.
-    const whole = chunk.byteOffset === 0 && chunk.buffer instanceof ArrayBuffer;
+    // Copied by the structured clone, never transferred: detaching an ArrayBuffer on the main thread
+    // invalidates V8's "no ArrayBuffer was ever detached" protector once and for all, which deoptimizes
+    // every function that touches a typed array (Node's own async_hooks and timers among them) and adds
+    // a detached-buffer check to each typed-array access from then on. The copy is a memcpy.
+    const whole = chunk.byteOffset === 0 && chunk.buffer instanceof ArrayBuffer && chunk.buffer.byteLength === count * 64;
     const buf = whole ? chunk.buffer as ArrayBuffer : chunk.slice(0, count * 8).buffer as ArrayBuffer;
-    this.post({ t: 'records', buf, count }, [buf]);
+    this.post({ t: 'records', buf, count });
   }
 
   control(msg: ControlMessage): void {
