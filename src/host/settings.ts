@@ -16,7 +16,7 @@ export interface LoopscopeSettings {
 export const SETTINGS_SECTION = 'loopscope';
 
 export const DEFAULT_SETTINGS: LoopscopeSettings = {
-  thresholdMs: 50, nodePath: undefined, taskCap: 100_000, exactPerSite: 1000, mode: 'tree', showNodeModules: false,
+  thresholdMs: 50, nodePath: undefined, taskCap: 100_000, exactPerSite: 100, mode: 'tree', showNodeModules: false,
 };
 
 type Get = (key: string) => unknown;

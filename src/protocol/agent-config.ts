@@ -28,7 +28,7 @@ export interface AgentConfig {
 }
 
 export const DEFAULT_AGENT_CONFIG: Omit<AgentConfig, 'socket'> = {
-  mode: 'tree', thresholdMs: 50, taskCap: 100_000, exactPerSite: 1000, exactPerSecond: 100, runMinMs: 1, includeNodeModules: false, followChildren: false,
+  mode: 'tree', thresholdMs: 50, taskCap: 100_000, exactPerSite: 100, exactPerSecond: 100, runMinMs: 1, includeNodeModules: false, followChildren: false,
 };
 
 /** Reads the config from the environment value; undefined when absent or unusable (the agent then stays idle). */
