@@ -19,20 +19,25 @@ export function registerRunTests(): void {
       assert.ok(started, 'Run Current File started no run');
       const run = await endedRun(api, started.id);
       assert.equal(run.exit?.code, 0, `exit ${JSON.stringify(run.exit)}; warnings ${run.warnings.join('; ')}`);
-      // On a busy machine start-up itself can hold the loop past 50 ms: those blocks are real, but not in the user's file.
-      const blocks = run.blocks.filter((b) => b.location?.file === fixture('blocking.js'));
-      assert.equal(blocks.length, 1, JSON.stringify(run.blocks));
+      // On a busy machine start-up itself can hold the loop past 50 ms: those blocks are real, and the main module's
+      // evaluation can even be caught at one of its lines (CI: 215 ms at line 19). The spin is the one block in crunch.
+      const inFile = run.blocks.filter((b) => b.location?.file === fixture('blocking.js'));
       assert.match(api.statusBarText(), new RegExp(`Loopscope: exited 0 · \\d+ tasks?, ${run.blocks.length} blocks?$`));
       const blockLine = markerLine('blocking.js', 'BLOCKS-HERE');
-      assert.ok(run.blocks.some((b) => b.location?.line === blockLine), `blocks: ${JSON.stringify(run.blocks)}`);
+      assert.equal(inFile.filter((b) => b.location?.line === blockLine).length, 1, `blocks: ${JSON.stringify(run.blocks)}`);
+      assert.ok(inFile.every((b) => b.location?.line === blockLine || /\(main module\)$/.test(b.message)), `blocks: ${JSON.stringify(run.blocks)}`);
       assert.ok(api.view().open, 'the view did not open for the run');
 
       const diags = await waitFor('a Loopscope diagnostic on blocking.js', () => {
         const d = loopscopeDiagnostics('blocking.js');
         return d.length > 0 ? d : undefined;
       });
-      assert.equal(diags.length, 1, diags.map((d) => `${d.range.start.line + 1}: ${d.message}`).join('\n'));
-      const [d] = diags;
+      // One diagnostic per block in the file: the spin's, and any start-up block caught in the file.
+      const listed = diags.map((d) => `${d.range.start.line + 1}: ${d.message}`).join('\n');
+      assert.equal(diags.length, inFile.length, listed);
+      const atSpin = diags.filter((d) => d.range.start.line + 1 === blockLine);
+      assert.equal(atSpin.length, 1, listed);
+      const [d] = atSpin;
       assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
       assert.equal(d.range.start.line + 1, blockLine);
       assert.match(d.message, /^blocked the event loop for \d+ ms in crunch \(/);
