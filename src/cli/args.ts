@@ -1,6 +1,6 @@
 // Command-line parsing: pure functions from argv to options, throwing UsageError with a message that
 // names the bad option or value. Options come before the script; everything after it is the script's.
-import type { CaptureMode } from '../protocol/index.ts';
+import { SAMPLER_POLICIES, type CaptureMode, type SamplerPolicy } from '../protocol/index.ts';
 import { EXPORT_USAGE, REPORT_USAGE, RUN_USAGE } from './usage.ts';
 
 export class UsageError extends Error {
@@ -21,6 +21,8 @@ export interface RunArgs {
   taskCap?: number;
   /** Tasks recorded exactly per call site before the rest are counted (the agent's exactPerSite; 0 = every task). */
   exactPerSite?: number;
+  /** The watchdog's sampling profiler (unset: the mode's default). */
+  sampler?: SamplerPolicy;
 }
 
 export interface ReportArgs { trace: string; html?: string }
@@ -112,6 +114,13 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
       case '--node': out.node = r.value(name, inline, 'the path of a node executable'); break;
       case '--include-node-modules': out.includeNodeModules = r.flag(name, inline); break;
       case '--task-cap': out.taskCap = positiveNumber(name, r.value(name, inline, 'a number of tasks'), RUN_USAGE, true); break;
+      case '--sampler': {
+        const v = r.value(name, inline, SAMPLER_POLICIES.join(', '));
+        const policy = SAMPLER_POLICIES.find((p) => p === v);
+        if (policy === undefined) throw new UsageError(`--sampler must be always, late or never, got "${v}"`, RUN_USAGE);
+        out.sampler = policy;
+        break;
+      }
       case '--exact': out.exactPerSite = exactPerSite(r.value(name, inline, 'tasks per call site, e.g. --exact 5000, or --exact all')); break;
       default: throw new UsageError(`unknown option ${name} for run`, RUN_USAGE);
     }

@@ -36,6 +36,7 @@ export async function runCommand(args: RunArgs, out: Output): Promise<number> {
         mode: args.mode, thresholdMs: args.thresholdMs, includeNodeModules: args.includeNodeModules,
         ...(args.taskCap ? { taskCap: args.taskCap } : {}),
         ...(args.exactPerSite !== undefined ? { exactPerSite: args.exactPerSite } : {}),
+        ...(args.sampler !== undefined ? { sampler: args.sampler } : {}),
       },
     });
   } catch (err) {

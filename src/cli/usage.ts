@@ -25,6 +25,10 @@ ${RUN_USAGE}
   --task-cap <n>            most tasks tracked at once; beyond it new tasks are counted, not tracked (default 100000)
   --exact <n|all>           tasks each call site records one by one (default 100, and 100 more each second); beyond
                             that a hot site's tasks are counted ("×N counted" in the tree); all: record every task
+  --sampler always|late|never
+                            V8's sampling profiler, which finds the exact line of a block inside JSON.parse and
+                            other uninterruptible calls: always (tree mode's default), from the first slow
+                            turn (late), or never (blocking mode's default; cheaper on call-heavy servers)
 
 ${REPORT_USAGE}
   Prints the task tree and the blocking summary of a recorded trace; --html writes a standalone page.

@@ -4,6 +4,15 @@ import type { CaptureMode } from './events.ts';
 
 export const AGENT_CONFIG_ENV = 'LOOPSCOPE_AGENT';
 
+/**
+ * When the watchdog runs V8's sampling profiler on the program's main thread: from the start ('always'),
+ * from the first late heartbeat ('late'), or not at all ('never': stack snapshots only). Its samples give
+ * the exact line of a block inside an uninterruptible builtin (JSON.parse) and tell stalls of code we do
+ * not rewrite from callbacks; running costs the program a few percent on call-heavy code (bench/README.md).
+ */
+export type SamplerPolicy = 'always' | 'late' | 'never';
+export const SAMPLER_POLICIES: readonly SamplerPolicy[] = ['always', 'late', 'never'];
+
 export interface AgentConfig {
   /** Path of the per-run Unix socket / Windows named pipe the launcher listens on. */
   socket: string;
@@ -23,6 +32,8 @@ export interface AgentConfig {
   includeNodeModules: boolean;
   /** Child Node processes connect as runs of their own (the Loopscope Terminal) instead of being ignored. */
   followChildren: boolean;
+  /** The watchdog's sampler; unset: 'always' in tree mode, 'never' in blocking mode. */
+  sampler?: SamplerPolicy;
   /** Set by the agent for its child processes: they are not the root of the run. */
   child?: boolean;
 }

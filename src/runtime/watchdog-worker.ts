@@ -72,7 +72,7 @@ function main(): void {
     probe,
     filter: { ownFiles: ownFiles() },
     emit: (event) => writer.control({ type: 'event', event }),
-    sampler: samplerPolicy(data.config.mode),
+    sampler: samplerPolicy(data.config.mode, data.config.sampler),
     hrOffsetMs: Number(process.hrtime.bigint()) / 1e6 - now(),
   });
   watchdog.start();
@@ -87,12 +87,13 @@ function main(): void {
  * heartbeat ('late') cost 1.3x of main-thread time (Profiler.start logs all code, ~40 ms, and the
  * program was one long stall), stack snapshots alone ('never') 0.95-1.05x. So blocking mode takes
  * snapshots only, and gives up the exact line of uninterruptible builtins (JSON.parse: the statement
- * after it) and telling stalls from callbacks (all 'callback'). Override with
- * LOOPSCOPE_SAMPLER=always|late|never in the program's environment.
+ * after it) and telling stalls from callbacks (all 'callback'). The launcher's choice (`--sampler`) comes
+ * in the config; LOOPSCOPE_SAMPLER=always|late|never in the program's environment overrides both.
  */
-function samplerPolicy(mode: string): SamplerPolicy {
+function samplerPolicy(mode: string, chosen: SamplerPolicy | undefined): SamplerPolicy {
   const env = process.env.LOOPSCOPE_SAMPLER;
   if (env === 'always' || env === 'late' || env === 'never') return env;
+  if (chosen === 'always' || chosen === 'late' || chosen === 'never') return chosen;
   return mode === 'tree' ? 'always' : 'never';
 }
 

@@ -142,6 +142,19 @@ test('run options reach the agent', async () => {
   assert.deepEqual(JSON.parse(defaults.stdout), { mode: 'tree', thresholdMs: 50, taskCap: 100000, includeNodeModules: false, followChildren: false });
 });
 
+test('--sampler reaches the watchdog: with it, a block inside JSON.parse is placed at its own line', async () => {
+  // JSON.parse cannot be interrupted: a stack snapshot lands on the statement after it (line 12); only the
+  // sampler's samples, taken while it runs, name line 11. Same program, same tree mode, the option alone differs.
+  const file = fixture('..', 'blocking', 'json-parse.js');
+  const sampled = await cli(['run', '--sampler', 'always', '--threshold', '100', file]);
+  assert.equal(sampled.code, 0, sampled.stderr);
+  assert.match(sampled.stderr, /Executing <.*> took \d\.\d{3} seconds, blocked at .*json-parse\.js:11:\d+ in parse/);
+  const snapshots = await cli(['run', '--sampler', 'never', '--threshold', '100', file]);
+  assert.equal(snapshots.code, 0, snapshots.stderr);
+  assert.match(snapshots.stderr, /Executing <.*> took \d\.\d{3} seconds, blocked at .*json-parse\.js:12:\d+ in parse/);
+  assert.match(snapshots.stderr, /^main module/m, 'still the task tree: only the sampler changed');
+});
+
 test('--trace or --summary that cannot be written: said before the program runs, exit code 2', async () => {
   const noDir = await cli(['run', '--trace', '/no/such/dir/t.ndjson', fixture('exit5.js')]);
   assert.equal(noDir.code, 2);

@@ -24,6 +24,13 @@ test('run: --exact takes a whole number of tasks per call site, or all (0 in the
   assert.equal(parseRunArgs(['a.js']).exactPerSite, undefined, 'absent: the agent default');
 });
 
+test('run: --sampler takes always, late or never; absent, the mode decides', () => {
+  assert.equal(parseRunArgs(['--sampler', 'never', 'a.js']).sampler, 'never');
+  assert.equal(parseRunArgs(['--sampler=late', 'a.js']).sampler, 'late');
+  assert.equal(parseRunArgs(['--mode', 'blocking', '--sampler', 'always', 'a.js']).sampler, 'always');
+  assert.equal(parseRunArgs(['a.js']).sampler, undefined);
+});
+
 test('run: everything after the script is the script\'s, even what looks like our options', () => {
   const a = parseRunArgs(['--quiet', 'app.js', '--threshold', '5', '--', '-x']);
   assert.equal(a.script, 'app.js');
@@ -50,6 +57,8 @@ test('run: bad values name the option and the value', () => {
     [['--exact', 'every', 'a.js'], /--exact must be .*, got "every"/],
     [['--exact', '-5', 'a.js'], /--exact needs a value/],
     [['--exact='], /--exact must be .*, got ""/],
+    [['--sampler', 'sometimes', 'a.js'], /--sampler must be always, late or never, got "sometimes"/],
+    [['--sampler'], /--sampler needs a value: always, late, never/],
     [['--trace'], /--trace needs a value/],
     [['--trace', '--quiet', 'a.js'], /--trace needs a value/],
     [['--quiet=yes', 'a.js'], /--quiet takes no value/],

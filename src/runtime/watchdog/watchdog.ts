@@ -6,7 +6,7 @@
 // one snapshot of the main thread's stack (MainThreadProbe.stackNow: like a debugger pause, without
 // the debugger's cost). The final report picks the better witness (locate.ts).
 import { readFileSync } from 'node:fs';
-import type { BlockEvent, SourceLocation } from '../../protocol/index.ts';
+import type { BlockEvent, SamplerPolicy, SourceLocation } from '../../protocol/index.ts';
 import { SHARED_BEAT_TS, SHARED_CURRENT_TASK, SHARED_HEARTBEAT, SHARED_TURNS } from '../contracts.ts';
 import { BlockDetector, type Reading } from './detector.ts';
 import type { CallFrame, MainThreadProbe, Profile, StackSnapshot } from './inspector-probe.ts';
@@ -57,7 +57,7 @@ const SAMPLER_START_EXCUSE_MS = 100;
  */
 const BOOT_HELD_MS = 20;
 
-export type SamplerPolicy = 'always' | 'late' | 'never';
+export type { SamplerPolicy };
 
 export interface WatchdogOptions {
   thresholdMs: number;
