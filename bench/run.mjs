@@ -5,7 +5,8 @@
 //   tree      node bin/loopscope.js run --mode tree --quiet --summary <f> -- <workload>
 //   blocking  node bin/loopscope.js run --mode blocking --quiet --summary <f> -- <workload>
 // and compares the medians of what each workload measured about itself (not process start-up).
-// Also available: agent-tree / agent-blocking (the agent preloaded directly, events discarded: no launcher cost).
+// Also available: agent-tree / agent-blocking (the agent preloaded directly, events discarded: no launcher cost),
+// and tree-nosampler (tree mode with --sampler never: what tree mode's always-on V8 sampler costs, by difference).
 // Usage: node bench/run.mjs [--runs 7] [--only a,b,c] [--modes baseline,tree,blocking] [--node <node>]
 //        [--scale 1] [--timeout 120] [--nice=-10] [--no-summary] [--no-latest] [--out bench/results/overhead.json]
 // --nice runs every measured process tree (program, CLI, load generator) at that niceness: on a shared 2-core
@@ -27,7 +28,8 @@ const CLI = path.join(root, 'bin/loopscope.js');
 const CLI_BUNDLE = path.join(root, 'dist/cli.cjs');
 const AGENT = path.join(root, 'dist/runtime/agent.cjs');
 const LATEST = '/tmp/team/bench-latest.txt';
-const ALL_MODES = ['baseline', 'tree', 'blocking', 'agent-tree', 'agent-blocking'];
+const ALL_MODES = ['baseline', 'tree', 'blocking', 'tree-nosampler', 'agent-tree', 'agent-blocking'];
+const CLI_MODES = ['tree', 'blocking', 'tree-nosampler'];
 
 let parsed;
 try {
@@ -76,9 +78,9 @@ let modes = opt.modes ? opt.modes.split(',').map((s) => s.trim()) : ['baseline',
 for (const m of modes) if (!ALL_MODES.includes(m)) fail(`unknown mode "${m}" (have: ${ALL_MODES.join(', ')})`);
 if (!modes.includes('baseline')) modes.unshift('baseline');
 const notes = [];
-if (modes.some((m) => m === 'tree' || m === 'blocking') && !existsSync(CLI_BUNDLE)) {
+if (modes.some((m) => CLI_MODES.includes(m)) && !existsSync(CLI_BUNDLE)) {
   notes.push(`dist/cli.cjs is missing (run \`npm run build\`; is src/cli/main.ts there yet?): CLI modes skipped`);
-  modes = modes.filter((m) => m !== 'tree' && m !== 'blocking');
+  modes = modes.filter((m) => !CLI_MODES.includes(m));
   if (!opt.modes && existsSync(AGENT)) modes.push('agent-tree', 'agent-blocking');
 }
 if (modes.some((m) => m.startsWith('agent-')) && !existsSync(AGENT)) {
@@ -96,9 +98,10 @@ const drain = modes.some((m) => m.startsWith('agent-')) ? await openDrainSocket(
 
 function command(mode, workload, summaryFile) {
   if (mode === 'baseline') return { args: [workload.file], env: baseEnv };
-  if (mode === 'tree' || mode === 'blocking') {
+  if (CLI_MODES.includes(mode)) {
     const summary = opt['no-summary'] ? [] : ['--summary', summaryFile];
-    return { args: [CLI, 'run', '--mode', mode, '--quiet', ...summary, '--', workload.file], env: baseEnv };
+    const how = mode === 'tree-nosampler' ? ['--mode', 'tree', '--sampler', 'never'] : ['--mode', mode];
+    return { args: [CLI, 'run', ...how, '--quiet', ...summary, '--', workload.file], env: baseEnv };
   }
   const agentMode = mode.slice('agent-'.length);
   const config = JSON.stringify({ socket: drain.socketPath, mode: agentMode });
@@ -135,7 +138,7 @@ for (const workload of workloads) {
       const r = await runOnce(cmd, cmdArgs, { env, cwd: root, timeoutMs });
       const run = { round, ok: r.ok, value: r.result?.[workload.metric], wallMs: r.wallMs, check: r.result?.check, result: r.result };
       if (!r.ok) Object.assign(run, { code: r.code, signal: r.signal, timedOut: r.timedOut, stderrTail: r.stderrTail });
-      if (mode === 'tree' || mode === 'blocking') run.summary = readSummary(summaryFile);
+      if (CLI_MODES.includes(mode)) run.summary = readSummary(summaryFile);
       if (drain && mode.startsWith('agent-')) { await new Promise((res) => setTimeout(res, 50)); run.wire = drain.take(); }
       perMode[mode].push(run);
       const shown = r.ok ? `${run.value.toFixed(workload.metric === 'rps' ? 0 : 1)} ${workload.metric}` : `FAILED (exit ${r.code}${r.timedOut ? ', timed out' : ''})`;
