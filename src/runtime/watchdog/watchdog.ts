@@ -327,14 +327,18 @@ export class Watchdog {
     const p = answer && !answer.inBlock && answer.at !== undefined && answer.at <= since + durationMs ? { ...answer, inBlock: true } : answer;
     // The samples cost a profiler restart (6-45 ms of the main thread): read them only when the
     // snapshot may be wrong or cannot tell the cause (see needsSamples).
-    const profile = needsSamples(p) ? await withTimeout(this.restartSampler(), waitMs) : undefined;
+    const wantSamples = needsSamples(p);
+    const profile = wantSamples ? await withTimeout(this.restartSampler(), waitMs) : undefined;
     await ev.live;
     if (this.current === ev) this.current = undefined;
     if (ev.dropped) return;
     const paused = p && p.inBlock ? this.pausedWitness(p.frames) : undefined;
     // Only the samples taken during the block count (the profiler's clock is CLOCK_MONOTONIC in µs).
     const span = { fromUs: (since + this.o.hrOffsetMs) * 1000, toUs: (since + durationMs + this.o.hrOffsetMs) * 1000 };
-    const covering = profile ? this.recent.filter((q) => q.endTime >= span.fromUs && q.startTime <= span.toUs) : [];
+    // Profiles already in hand count even when this last restart did not come back in time: at exit, on a
+    // loaded machine, it can take longer than EXIT_WAIT_MS, while the restart queued when the block began
+    // (onStart) already brought the block's samples.
+    const covering = wantSamples ? this.recent.filter((q) => q.endTime >= span.fromUs && q.startTime <= span.toUs) : [];
     const sampled = covering.length > 0 ? sampledWitness(covering, this.o.filter, span) : undefined;
     const chosen = choose(paused, sampled, this.o.filter);
     debugLog(`end ${id}: tasks=${[...ev.tasks].join(",")} turningPolls=${ev.turningPolls} profiles=${covering.length} samples=${profile?.samples?.length ?? 'none'} span=${JSON.stringify(span)} profile=[${profile?.startTime},${profile?.endTime}] paused=${JSON.stringify(paused?.location)} sampled=${JSON.stringify(sampled && { ...sampled, lineTicks: [...sampled.lineTicks], stack: sampled.stack.length })} chose ${chosen.from}`);
