@@ -9,6 +9,7 @@ import { ROOT, runWithAgent } from './agent-harness.ts';
 
 const FIXTURE = join(ROOT, 'test/fixtures/tasks/counted.js');
 const TIMED = join(ROOT, 'test/fixtures/tasks/counted-time.js');
+const GROUPS = join(ROOT, 'test/fixtures/tasks/counted-groups.js');
 
 /** Per task name: how many tasks (exact + counted) and how they ended. */
 function totals(model: TraceModel): Map<string, { count: number; resolved: number; rejected: number; cancelled: number; pending: number }> {
@@ -53,6 +54,20 @@ test('counted tasks: exact + tallied add up per call site, rejections and cancel
   const chainTallies = [...model.tallies.values()].filter((x) => x.name === 'setImmediate callback' || x.name === 'setTimeout callback');
   assert.ok(chainTallies.length <= 6, `chain tallies: ${chainTallies.length}`);
   assert.equal(model.info.tallied, [...model.tallies.values()].reduce((a, x) => a + x.count, 0));
+});
+
+test('counted tasks: combinator groups are counted settled as their combinator settled, their result awaited, returned or kept', async () => {
+  for (const exactPerSite of [5, 0]) {
+    const run = await runWithAgent(GROUPS, { config: { mode: 'tree', exactPerSite, exactPerSecond: 0 } });
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(JSON.parse(run.stdout), { all: 150, allRejected: 50, race: 200, anyRejected: 200, kept: 200 });
+    const t = totals(new TraceModel(run.events));
+    // Promise.all: 200 awaited (one in four rejects), 200 kept in a variable, main's one.
+    assert.deepEqual(t.get('Promise.all'), { count: 401, resolved: 351, rejected: 50, cancelled: 0, pending: 0 }, `exactPerSite ${exactPerSite}`);
+    assert.deepEqual(t.get('Promise.allSettled'), { count: 200, resolved: 200, rejected: 0, cancelled: 0, pending: 0 }, `exactPerSite ${exactPerSite}`);
+    assert.deepEqual(t.get('Promise.race'), { count: 200, resolved: 200, rejected: 0, cancelled: 0, pending: 0 }, `exactPerSite ${exactPerSite}`);
+    assert.deepEqual(t.get('Promise.any'), { count: 200, resolved: 0, rejected: 200, cancelled: 0, pending: 0 }, `exactPerSite ${exactPerSite}`);
+  }
 });
 
 test('counted tasks: exactPerSite 0 records every task exactly, no tallies', async () => {

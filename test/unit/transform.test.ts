@@ -132,6 +132,22 @@ test('known API calls carry their site on the last argument, evaluated first', a
   assert.match(code, /p\.then\(\.\.\.args\)/, 'a spread .then call is left as it is');
 });
 
+test('a combinator whose result is awaited or returned by an async function gets its site as -(site + 1)', () => {
+  const code = check([
+    'async function a() { await Promise.all([x()]) }',
+    'async function b() { return Promise.race([x()]) }',
+    'const c = async () => Promise.any([x()])',
+    'async function d() { const p = Promise.all([x()]); await p }',
+    'async function e() { try { return Promise.all([x()]) } finally { f() } }',
+    'function g() { return Promise.all([x()]) }',
+    'async function h() { return Promise.all([x()]).then(f) }',
+  ].join('\n') + '\n');
+  const indexes = [...code.matchAll(/Promise\.\w+\(__loopscope\.k\(\[x\(\)\],\$__lsSites,(-?\d+)\)\)/g)].map((m) => Number(m[1]) < 0);
+  // Handled: awaited, returned, an arrow's body. Not: kept in a variable, returned past a finally, returned
+  // by a plain function (nothing adopts it), or a receiver of .then.
+  assert.deepEqual(indexes, [true, true, true, false, false, false, false]);
+});
+
 test('.then, .catch and .finally calls go through the runtime, receiver first, arguments in place', () => {
   const code = check('p.then(f)\nq.then(a, b).catch(c)\nr.finally(() => 0)\nx?.then(f)\n');
   assert.match(code, /__loopscope\.tq\(__loopscope\.tp\(p,\$__lsSites,0\)\.then\(__loopscope\.tf\(f\),\.\.\.__loopscope\.t0\(\)\)\)/);

@@ -18,7 +18,7 @@ export function patchPromise(core: TaskCore): Function {
       // A combinator takes one argument (extra ones are ignored by it too): no arguments object on the hot path.
       const p: unknown = original.call(this, iterable);
       try {
-        const g = core.group(k, site, mode, iterable, origThen);
+        const g = core.group(k, site, mode, iterable, origThen, p);
         if (g.tracked && p !== null && typeof p === 'object') core.tag(p, g);
       } catch { core.disable(); }
       return p;

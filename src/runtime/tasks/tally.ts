@@ -32,6 +32,9 @@ export class Tally {
   declare runner: Task | null;
   /** Its tasks were seen as combinator members: each gets a task object of its own from now on. */
   declare grouped: boolean;
+  /** For a tally of combinator groups followed by their result (core.ts, followResult): its reactions, made once. */
+  declare onOk: (() => void) | null;
+  declare onFail: (() => void) | null;
 
   constructor(id: number, parentId: number, parentTally: Tally | null, spawner: Task | null, site: number, ts: number) {
     this.id = id;
@@ -51,6 +54,8 @@ export class Tally {
     this.dirty = false;
     this.runner = null;
     this.grouped = false;
+    this.onOk = null;
+    this.onFail = null;
   }
 }
 

@@ -221,10 +221,32 @@ function transformUnsafe(source: string, opts: TransformOptions): TransformResul
     let last = args[args.length - 1]!;
     if (last.type === 'SpreadElement') last = last.argument as Node;
     const site = addSite(pos, name, scope.name);
+    // A combinator whose result the code around it handles gets its site as -(site + 1): the runtime may
+    // then follow that result instead of each member (core.ts, group).
+    const index = isCombinator(callee) && resultIsHandled(node, scope) ? -site - 1 : site;
     // k(value, site) evaluates the argument first (it may itself call tracked APIs), then sets the slot
     // that the patched API reads: nothing runs between it and the call.
     open(last.start, `${G}.k(`);
-    close(last.end, `,${SITES_FN},${site})`);
+    close(last.end, `,${SITES_FN},${index})`);
+  };
+
+  /**
+   * Whether the promise a call returns is handled by the code around it: awaited, or returned from an
+   * async function (which adopts it) with no finally block around the return that could override it.
+   */
+  const resultIsHandled = (node: Node, scope: Scope): boolean => {
+    const parent = ancestors[ancestors.length - 1];
+    if (parent === undefined || scope.task === null) return false;
+    if (parent.type === 'AwaitExpression') return true;
+    const arrowBody = parent.type === 'ArrowFunctionExpression' && parent.body === node;
+    // Only an instrumented async function adopts what it returns (the module scope has a task too: R).
+    if (scope.task !== TASK_VAR || (parent.type !== 'ReturnStatement' && !arrowBody)) return false;
+    for (let i = ancestors.length - 1; i >= 0; i--) {
+      const a = ancestors[i]!;
+      if (a.type === 'TryStatement' && a.finalizer) return false;
+      if (a.type === 'FunctionDeclaration' || a.type === 'FunctionExpression' || a.type === 'ArrowFunctionExpression') return true;
+    }
+    return false;
   };
 
   visit(ast, moduleScope);
@@ -247,6 +269,14 @@ function transformUnsafe(source: string, opts: TransformOptions): TransformResul
   }
   out += source.slice(from);
   return { code: out, columnMap, siteCount: (sites.length - 1) / SITE_FIELDS };
+}
+
+const COMBINATORS: ReadonlySet<string> = new Set(['all', 'allSettled', 'race', 'any']);
+
+/** `Promise.all(…)` & co. on the global Promise (a local that shadows it is not patched: its slot is never read). */
+function isCombinator(callee: Node): boolean {
+  return callee.type === 'MemberExpression' && !callee.computed && callee.object.type === 'Identifier'
+    && callee.object.name === 'Promise' && callee.property.type === 'Identifier' && COMBINATORS.has(callee.property.name);
 }
 
 /** Offset just after the `=>` that follows `from` (skipping comments and the closing parenthesis). */
