@@ -89,9 +89,9 @@ test('counted tasks: a tally\'s run time, estimated from a sample of its runs, c
   assert.equal(tallies.reduce((a, x) => a + x.count, 0), 1980);
   const exactMs = [...model.tasks.values()].filter((n) => n.name === 'spin').reduce((a, n) => a + n.runMs, 0);
   const countedMs = tallies.reduce((a, x) => a + x.runMs, 0);
-  // One in 16 of about 4000 slices is timed: on a quiet machine the estimate is within a few per cent. A timed slice
-  // during which the process was descheduled counts 16 times (seen in CI, where test files run side by side: one
-  // ~14 ms sample made 1.51x), so the bound is wide; it still fails if the scaling or the timing is wrong (x16, x1/16, 0).
+  // One in 64 of about 4000 slices is timed (core.ts SAMPLE_SHIFT): on a quiet machine the estimate is within a few per
+  // cent. A timed slice during which the process was descheduled counts 64 times (CI, test files side by side: one
+  // ~13 ms sample made 2.85x), so the bound is wide; it still fails if the scaling or the timing is wrong (x64, x1/64, 0).
   const ratio = (exactMs + countedMs) / busyMs;
-  assert.ok(ratio > 0.6 && ratio < 2, `run time ${(exactMs + countedMs).toFixed(1)} ms (counted ${countedMs.toFixed(1)}) against ${busyMs.toFixed(1)} ms measured`);
+  assert.ok(ratio > 0.5 && ratio < 5, `run time ${(exactMs + countedMs).toFixed(1)} ms (counted ${countedMs.toFixed(1)}) against ${busyMs.toFixed(1)} ms measured`);
 });
