@@ -41,6 +41,11 @@ test('counted tasks: exact + tallied add up per call site, rejections and cancel
   const t = totals(model);
   assert.deepEqual(t.get('work'), { count: 3000, resolved: 3000, rejected: 0, cancelled: 0, pending: 0 });
   assert.deepEqual(t.get('inner'), { count: 3000, resolved: 2700, rejected: 300, cancelled: 0, pending: 0 });
+  // One counted function calling three others in turn: each at its own site (B rejects for i % 4 === 0).
+  assert.deepEqual(t.get('request'), { count: 1000, resolved: 1000, rejected: 0, cancelled: 0, pending: 0 });
+  assert.deepEqual(t.get('fetchA'), { count: 2000, resolved: 2000, rejected: 0, cancelled: 0, pending: 0 });
+  assert.deepEqual(t.get('fetchB'), { count: 2000, resolved: 1500, rejected: 500, cancelled: 0, pending: 0 });
+  assert.deepEqual(t.get('fetchC'), { count: 1000, resolved: 1000, rejected: 0, cancelled: 0, pending: 0 });
   // The chain: 2000 immediates, 2000 timeouts; the 1000 timers: 500 fired, 500 cleared (each twice: counted once).
   assert.deepEqual(t.get('setImmediate callback'), { count: 2000, resolved: 2000, rejected: 0, cancelled: 0, pending: 0 });
   assert.deepEqual(t.get('setTimeout callback'), { count: 3000, resolved: 2500, rejected: 0, cancelled: 500, pending: 0 });

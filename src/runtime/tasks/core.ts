@@ -32,11 +32,10 @@ const KIDS_CAP = 32;
 const MAX_DEPTH = 100_000;
 
 /**
- * Counted tasks' slices are timed one in 64, at random (a fixed stride could always pick the same slice of
- * a request): their tally's run time is scaled up from those. A clock read costs ~0.3 µs here (perf on the
+ * Counted tasks' slices are timed one in 64, at random gaps (a fixed stride could always pick the same slice
+ * of a request): their tally's run time is scaled up from those. A clock read costs ~0.3 µs here (perf on the
  * HTTP bench: one in 16 was 0.5% of its main thread); a tally counts hundreds of slices a second.
  */
-const SAMPLE_SHIFT = 26; // 2^(32-26) = one in 64
 
 export const GROUP_ALL = 1;
 export const GROUP_ALL_SETTLED = 2;
@@ -131,11 +130,16 @@ export function createTaskCore(o: CoreOptions) {
   const curMark = (): number => (depth > 0 && stTask[depth - 1] === cur ? stMark[depth - 1]! >> 1 : 0);
   const tallies = new TallyBook({ perSite: o.exactPerSite, perSecond: o.exactPerSecond, ticks: clock, ticksPerMs: TICKS_PER_MS });
   let seed = 1;
-  /** A counted slice's start: the time when it is one of the timed ones, else -1. */
-  const sampleStart = (): number => {
+  /** Counted slices until the next timed one: a random gap, 64 on average (1 + 0..126). */
+  let untilTimed = 1;
+  /** The clock, and the next gap drawn: a timed counted slice's start. */
+  const timedStart = (): number => {
     seed = (Math.imul(seed, 1103515245) + 12345) | 0;
-    return seed >>> SAMPLE_SHIFT === 0 ? clock() : -1;
+    untilTimed = 1 + ((seed >>> 16) % 127);
+    return clock();
   };
+  /** A counted slice's start: the time when it is one of the timed ones, else -1. */
+  const sampleStart = (): number => (--untilTimed === 0 ? timedStart() : -1);
   /** When a slice of t begins now: exact tasks are always timed. */
   const startOf = (t: Task): number => (t.tracked ? clock() : sampleStart());
 
@@ -279,10 +283,63 @@ export function createTaskCore(o: CoreOptions) {
 
   // ---- The calls the transformed code makes ----
 
+  // s, w and e have a fast path for a counted call (its tally's reused task object, see counted()), the
+  // most common case in a busy program, small enough that V8 inlines it into the user's function together
+  // with the user's own callees; everything else is in sSlow/wSlow/eSlow, which V8 does not inline where
+  // they are rarely taken. Each fast path does exactly what the slow one would for that case.
+
+  /** countRun() and pop() for a counted slice at the top of the stack, written out (see above). */
+  const endCounted = (t: Task, tl: Tally, top: number): void => {
+    tl.runs++;
+    const start = stStart[top]!;
+    if (start >= 0) {
+      tl.runTicks += clock() - start;
+      tl.timedRuns++;
+    }
+    if (!tl.dirty) tallies.touch(tl);
+    const m = stMark[top]!;
+    let j = m >> 1;
+    if ((m & 1) !== 0) {
+      if (j >= JUST_RETURNED_CAP) j = 0;
+      jr[j++] = t;
+    }
+    jrLen = j;
+    depth = top;
+    const p = stPrev[top]!;
+    cur = p;
+    shared[SHARED_CURRENT_TASK] = p.id;
+  };
+
   /** Async function entry: a new task, current from now until its first await. */
   const s = (tbl: SiteTable, n: number): Task => {
-    const parent = cur;
     slotTable = null;
+    const ptl = cur.tally;
+    if (ptl !== null && enabled) {
+      // Called from counted code: counted too, in the tally this parent tally used for the site last time.
+      const b = tbl.$lsBase;
+      const sid = b === undefined ? -1 : b + n;
+      const tl = ptl.callSite === sid ? ptl.callTally : ptl.callSite2 === sid ? ptl.callTally2 : null;
+      const t = tl !== null && !tl.grouped ? tl.runner : null;
+      const d = depth;
+      if (t !== null && d < MAX_DEPTH) {
+        tl!.count++;
+        if (!tl!.dirty) tallies.touch(tl!);
+        // begin(), written out: V8 would count it against the inlining budget of the user's function anyway.
+        depth = d + 1;
+        stTask[d] = t;
+        stPrev[d] = cur;
+        stMark[d] = jrLen * 2 + 1;
+        stStart[d] = --untilTimed === 0 ? timedStart() : -1;
+        cur = t;
+        shared[SHARED_CURRENT_TASK] = t.id;
+        return t;
+      }
+    }
+    return sSlow(tbl, n);
+  };
+
+  const sSlow = (tbl: SiteTable, n: number): Task => {
+    const parent = cur;
     let t: Task | undefined;
     if (!enabled) {
       t = new Task(parent.id, parent.id, false);
@@ -293,7 +350,14 @@ export function createTaskCore(o: CoreOptions) {
       // A counted call runs as its tally's shared task object: nothing is allocated per call.
       t = countedChild(parent, sid, true);
       if (t !== undefined) {
-        // counted
+        const ptl = parent.tally;
+        if (ptl !== null && t.reused) {
+          // s()'s fast path next time (two sites: a function often calls two others in turn).
+          ptl.callSite2 = ptl.callSite;
+          ptl.callTally2 = ptl.callTally;
+          ptl.callSite = sid;
+          ptl.callTally = t.tally;
+        }
       } else if (live >= cap) {
         droppedTasks++;
         t = new Task(parent.id, parent.id, false);
@@ -317,6 +381,15 @@ export function createTaskCore(o: CoreOptions) {
    */
   const w = (t: Task, x: unknown, how?: number): unknown => {
     slotTable = null;
+    const top = depth - 1;
+    if (t.reused && top >= 0 && stTask[top] === t) {
+      endCounted(t, t.tally!, top);
+      return x;
+    }
+    return wSlow(t, x, how);
+  };
+
+  const wSlow = (t: Task, x: unknown, how?: number): unknown => {
     const d = openSlice(t);
     // No open slice: only root's first one (the main module's evaluation, from time 0) or a broken nesting.
     const mark = d >= 0 ? stMark[d]! >> 1 : t === root ? 0 : jrLen;
@@ -351,7 +424,19 @@ export function createTaskCore(o: CoreOptions) {
     // Already current: its slice is open (a for-await loop left without return(), a catch after c()).
     // Root is current between its top-level awaits too, and gets a slice of its own for each.
     if (cur !== t || t === root) {
-      begin(t, 0, startOf(t));
+      const d = depth;
+      if (t.reused && d < MAX_DEPTH) {
+        // begin() for a counted slice, written out (see s()).
+        depth = d + 1;
+        stTask[d] = t;
+        stPrev[d] = cur;
+        stMark[d] = jrLen * 2;
+        stStart[d] = --untilTimed === 0 ? timedStart() : -1;
+        cur = t;
+        shared[SHARED_CURRENT_TASK] = t.id;
+      } else {
+        begin(t, 0, startOf(t));
+      }
       // One more turn: the watchdog tells a stall (many short turns) from one long callback by this count.
       shared[SHARED_TURNS]++;
     }
@@ -370,6 +455,18 @@ export function createTaskCore(o: CoreOptions) {
   /** The async function's body finished (finally): last slice ends, the task settles. */
   const e = (t: Task): void => {
     slotTable = null;
+    const top = depth - 1;
+    if (t.reused && top >= 0 && stTask[top] === t) {
+      // A reused task is never settled itself nor a group member (see Task.reused): settle() would only count.
+      const tl = t.tally!;
+      if (t.err) { tl.rejected++; t.err = false; } else tl.resolved++;
+      endCounted(t, tl, top);
+      return;
+    }
+    eSlow(t);
+  };
+
+  const eSlow = (t: Task): void => {
     const d = openSlice(t);
     if (t.tracked && enabled) {
       const ts = clock();

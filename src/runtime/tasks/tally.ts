@@ -35,6 +35,14 @@ export class Tally {
   /** For a tally of combinator groups followed by their result (core.ts, followResult): its reactions, made once. */
   declare onOk: (() => void) | null;
   declare onFail: (() => void) | null;
+  /**
+   * The async function site its tasks called last, and the tally that counts those calls: core.ts's s()
+   * finds a counted call's tally here, with no search (most counted code calls the same function again).
+   */
+  declare callSite: number;
+  declare callTally: Tally | null;
+  declare callSite2: number;
+  declare callTally2: Tally | null;
 
   constructor(id: number, parentId: number, parentTally: Tally | null, spawner: Task | null, site: number, ts: number) {
     this.id = id;
@@ -56,6 +64,10 @@ export class Tally {
     this.grouped = false;
     this.onOk = null;
     this.onFail = null;
+    this.callSite = 0;
+    this.callTally = null;
+    this.callSite2 = 0;
+    this.callTally2 = null;
   }
 }
 
