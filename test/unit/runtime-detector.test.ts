@@ -2,7 +2,7 @@
 // beat that was due (one heartbeat period after the last).
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { BlockDetector } from '../../src/runtime/watchdog/detector.ts';
+import { BlockDetector, withoutOwn } from '../../src/runtime/watchdog/detector.ts';
 
 test('detector: a loop that keeps beating never blocks', () => {
   const d = new BlockDetector(50, 10);
@@ -91,4 +91,14 @@ test('detector: heldSince (the loop seen held at boot) counts lateness from the 
   d2.poll(2, 201, 201);
   d2.heldSince(1, -Infinity);
   assert.equal(d2.poll(2, 201, 230).kind, 'none');
+});
+
+test('detector: our own stretch inside a block is taken off its duration, one outside it is not', () => {
+  // A block from 100 for 150 ms, the sampler restart 205-250 inside it.
+  assert.equal(withoutOwn(100, 150, 205, 250), 105);
+  // Partly outside (before the block began, or after it ended), empty, or reversed: left as it is.
+  assert.equal(withoutOwn(100, 150, 90, 130), 150);
+  assert.equal(withoutOwn(100, 150, 240, 260), 150);
+  assert.equal(withoutOwn(100, 150, 200, 200), 150);
+  assert.equal(withoutOwn(100, 150, 230, 210), 150);
 });

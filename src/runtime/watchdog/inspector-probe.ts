@@ -107,14 +107,18 @@ export class MainThreadProbe {
 
   /**
    * Stops the profiler and starts it again in one go (both requests are served in the same interrupt),
-   * so no stretch of the main thread goes unsampled between two profiles.
+   * so no stretch of the main thread goes unsampled between two profiles. `startedAt`: the main thread's
+   * performance.now() once the start was done, asked for in the same interrupt: from the old profile's
+   * endTime to then the main thread was ours (serializing the profile, logging all code for the new one).
    */
-  async restartSampler(): Promise<Profile | undefined> {
+  async restartSampler(): Promise<{ profile: Profile; startedAt?: number } | undefined> {
     if (!this.profiling) return undefined;
     const stopped = this.post<{ profile: Profile }>('Profiler.stop');
     const started = this.post('Profiler.start');
-    const [res] = await Promise.all([stopped, started]);
-    return res.profile;
+    const after = this.post<{ result?: { value?: unknown } }>('Runtime.evaluate', { expression: 'performance.now()', returnByValue: true, silent: true })
+      .then((r) => r.result?.value, () => undefined);
+    const [res, , at] = await Promise.all([stopped, started, after]);
+    return typeof at === 'number' ? { profile: res.profile, startedAt: at } : { profile: res.profile };
   }
 
   /**

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import type { BlockEvent, SamplerPolicy, SourceLocation } from '../../protocol/index.ts';
 import { SHARED_BEAT_TS, SHARED_CURRENT_TASK, SHARED_HEARTBEAT, SHARED_TURNS } from '../contracts.ts';
-import { BlockDetector, type Reading } from './detector.ts';
+import { BlockDetector, withoutOwn, type Reading } from './detector.ts';
 import type { CallFrame, MainThreadProbe, Profile, StackSnapshot } from './inspector-probe.ts';
 import { choose, classify, framesToStack, urlToFile, pickLocation, sampledWitness, stallLocation, type FrameFilter, type PausedWitness } from './locate.ts';
 import { classifyCause } from './cause.ts';
@@ -107,7 +107,12 @@ interface Evidence {
   turningPolls: number;
   /** Not the program's: see startupMachinery(). Neither report goes out. */
   dropped?: boolean;
+  /** The sampler restart queued while the block went on (see onStart): its time is ours, not the block's. */
+  restart?: Promise<Restart | undefined>;
 }
+
+/** A sampler restart's profile, and when it held the main thread (its clock, ms) if known. */
+interface Restart { profile: Profile; ownFrom?: number; ownTo?: number }
 
 export class Watchdog {
   private readonly detector: BlockDetector;
@@ -277,13 +282,19 @@ export class Watchdog {
     return profile;
   }
 
-  private async restartSampler(): Promise<Profile | undefined> {
+  private async restartSampler(): Promise<Restart | undefined> {
     const probe = this.o.probe;
     if (!probe || !this.sampler) return undefined;
     await this.sampler;
     // Kept even when it arrives after the block it was asked for: it may hold the start of the next.
     debugLog('restart requested');
-    return probe.restartSampler().then((p) => { debugLog('restarted'); return this.keep(p); }, () => undefined);
+    return probe.restartSampler().then((r) => {
+      if (!r) return undefined;
+      debugLog('restarted');
+      this.keep(r.profile);
+      // The profiler's clock is CLOCK_MONOTONIC in µs (see the span in onEnd).
+      return r.startedAt === undefined ? { profile: r.profile } : { profile: r.profile, ownFrom: r.profile.endTime / 1000 - this.o.hrOffsetMs, ownTo: r.startedAt };
+    }, () => undefined);
   }
 
   private onStart(id: number, since: number, durationMs: number): void {
@@ -298,7 +309,7 @@ export class Watchdog {
     // call returns, which may be the program's last act (the main thread does not serve the inspector
     // in its 'exit' handlers), and those samples are what can name an uninterruptible builtin's line.
     void pause.then(() => { answered = true; });
-    setTimeout(() => { if (!answered && this.current === ev) void this.restartSampler(); }, PROMPT_SNAPSHOT_MS);
+    setTimeout(() => { if (!answered && this.current === ev) ev.restart = this.restartSampler(); }, PROMPT_SNAPSHOT_MS);
     // The live report: with the paused location when it comes quickly, without one otherwise
     // (the main thread is inside one native call and cannot be asked until it returns).
     const live = withTimeout(pause, LIVE_WAIT_MS).then((p) => {
@@ -328,7 +339,7 @@ export class Watchdog {
     // The samples cost a profiler restart (6-45 ms of the main thread): read them only when the
     // snapshot may be wrong or cannot tell the cause (see needsSamples).
     const wantSamples = needsSamples(p);
-    const profile = wantSamples ? await withTimeout(this.restartSampler(), waitMs) : undefined;
+    const profile = wantSamples ? (await withTimeout(this.restartSampler(), waitMs))?.profile : undefined;
     await ev.live;
     if (this.current === ev) this.current = undefined;
     if (ev.dropped) return;
@@ -349,6 +360,14 @@ export class Watchdog {
     // enough: the counted calls of one hot function all run as their nearest recorded ancestor.
     const cause = ev.tasks.size >= STALL_TASKS || ev.turningPolls >= STALL_TASKS ? 'stall' : classifyCause(sampled);
     const placed = cause === 'stall' ? stallLocation(paused, sampled, chosen, this.o.filter) : chosen;
+    // The sampler restart queued in onStart ran inside the block (served as the call returned): our time,
+    // not the program's. Taken off only now: the span above is the whole block.
+    const own = ev.restart ? await withTimeout(ev.restart, waitMs) : undefined;
+    if (own?.ownFrom !== undefined && own.ownTo !== undefined) {
+      const kept = withoutOwn(since, durationMs, own.ownFrom, own.ownTo);
+      debugLog(`end ${id}: sampler restart ${own.ownFrom.toFixed(1)}-${own.ownTo.toFixed(1)} inside: ${durationMs.toFixed(1)} → ${kept.toFixed(1)} ms`);
+      durationMs = kept;
+    }
     // The samples know the line, not the column: name the statement's start (after mapping, which
     // is about columns in transformed code, while this one comes from the file on disk).
     await this.emit(ev, true, durationMs, placed.location, placed.stack, cause, placed.from === 'samples');
