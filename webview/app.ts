@@ -4,6 +4,7 @@ import type { SourceLocation } from '../src/protocol/index.ts';
 import type { Block, TallyNode } from '../src/model/types.ts';
 import { formatLocation } from '../src/model/paths.ts';
 import { taskLabel } from '../src/model/task-label.ts';
+import { describeBlockTask } from '../src/model/block-text.ts';
 import type { Bridge } from './bridge.ts';
 import { checkHostMessage, type CheckedHostMessage } from './ingest.ts';
 import { buildLayout, type Layout } from './layout.ts';
@@ -109,7 +110,7 @@ export class App {
       select: (id) => this.selectBlock(id),
       open: (id) => { const b = this.block(id); if (b?.location) this.openLocation(b.location); },
       selectedId: () => this.ui.selectedBlock,
-      taskName: (b) => taskLabel(this.store.model.blockTask(b)),
+      taskName: (b) => b.tallyId !== undefined ? describeBlockTask(b, this.store.model, undefined, false) : taskLabel(this.store.model.blockTask(b)),
       cwd: () => this.store.process?.cwd,
     });
     this.details = new DetailsView(this.layout.bottom, {
@@ -223,12 +224,12 @@ export class App {
   }
 
   /** Selects a tally (tasks of a hot call site, counted): the tree unfolds the way to it. */
-  selectTally(id: number): void {
+  selectTally(id: number, from?: string): void {
     const y = this.store.tally(id);
     if (!y) return;
     this.ui.selectedTally = id;
     this.ui.selectedTask = undefined;
-    this.ui.selectedBlock = undefined;
+    if (from !== 'block') this.ui.selectedBlock = undefined;
     let opened = false;
     const unfold = (m: Map<number, boolean>, key: number) => { if (m.get(key) !== true) { m.set(key, true); opened = true; } };
     const parents = tallyParents(this.store.model.tallies, y);
@@ -252,7 +253,10 @@ export class App {
     if (!b) return;
     this.ui.selectedBlock = id;
     this.blocks.reveal(id);
-    this.selectTask(this.store.model.blockTask(b).id, 'block');
+    // A block in a counted task belongs to its tally's row (once the tally's counts came).
+    const tally = this.store.model.blockTally(b);
+    if (tally) this.selectTally(tally.id, 'block');
+    else this.selectTask(this.store.model.blockTask(b).id, 'block');
     this.ui.follow = false;
     this.timeline.reveal(b.ts, b.ts + b.durationMs);
   }
@@ -347,7 +351,7 @@ export class App {
     const t = this.ui.selectedTask === undefined ? undefined : this.store.task(this.ui.selectedTask);
     const b = this.ui.selectedBlock === undefined ? undefined : this.block(this.ui.selectedBlock);
     const y = this.ui.selectedTally === undefined ? undefined : this.store.tally(this.ui.selectedTally);
-    if (y) this.details.renderTally(this.store.model, y);
+    if (y) this.details.renderTally(this.store.model, y, b, (id) => this.block(id));
     else this.details.render(this.store.model, t, b, (id) => this.block(id));
   }
 

@@ -28,7 +28,7 @@ export class BlockDiagnostics {
       const d = new this.vscode.Diagnostic(this.lineRange(loc), run.model.describeBlock(block), this.vscode.DiagnosticSeverity.Warning);
       d.source = 'Loopscope';
       d.code = block.cause === 'stall' ? 'event-loop-stall' : 'event-loop-block';
-      const task = block.taskId !== undefined ? run.model.task(block.taskId) : undefined;
+      const task = run.model.blockOwner(block);
       const spawnFile = task?.site && diskPath(task.site.file);
       if (task?.site && spawnFile) {
         d.relatedInformation = [new this.vscode.DiagnosticRelatedInformation(

@@ -5,7 +5,7 @@ import { formatLocation, isUserCode } from './paths.ts';
 import { safeLine } from './safe-text.ts';
 import { isGenericName, taskLabel } from './task-label.ts';
 import type { TraceModel } from './trace-model.ts';
-import type { Block, TaskNode } from './types.ts';
+import type { Block, TallyNode, TaskNode } from './types.ts';
 
 export interface TextOptions { cwd?: string }
 
@@ -48,12 +48,29 @@ function describeTask(task: TaskNode | undefined, model: TraceModel, cwd: string
 }
 
 /**
+ * Where a block ran, in words. A block in a counted task (a hot call site's, see TallyNode) is named after
+ * its tally: "handle at src/app.js:37, counted". Before the tally's counts arrived (they come once the loop
+ * is free), all that is known is its recorded ancestor: "counted task in setTimeout callback at …".
+ */
+export function describeBlockTask(block: Block, model: TraceModel, cwd: string | undefined, withSite: boolean): string {
+  const tally = model.blockTally(block);
+  if (tally) return describeTally(tally, cwd, withSite);
+  const task = blockTaskNode(block, model);
+  const exact = describeTask(task, model, cwd, withSite);
+  return block.tallyId !== undefined ? `counted task in ${exact}` : exact;
+}
+
+function describeTally(tally: TallyNode, cwd: string | undefined, withSite: boolean): string {
+  const site = withSite && tally.site ? ' at ' + formatLocation(tally.site, cwd, false) : '';
+  return `${taskLabel(tally)}${site}, counted`;
+}
+
+/**
  * `Executing <setTimeout callback at src/x.js:12> took 0.215 seconds, blocked at src/x.js:7:3 in crunch`
  * (Python asyncio debug mode's wording, which people already search for).
  */
 export function formatBlockLine(block: Block, model: TraceModel, opts: TextOptions = {}): string {
-  const task = blockTaskNode(block, model);
-  const who = describeTask(task, model, opts.cwd, true);
+  const who = describeBlockTask(block, model, opts.cwd, true);
   const secs = (block.durationMs / 1000).toFixed(3);
   const took = block.final ? `took ${secs} seconds` : `has taken ${secs} seconds so far`;
   const stall = block.cause === 'stall' ? ` (${STALL_WORDS})` : '';
@@ -65,10 +82,9 @@ export function formatBlockLine(block: Block, model: TraceModel, opts: TextOptio
 
 /** For the editor, placed on the blocking line: `blocked the event loop for 212 ms in crunch (setTimeout callback)`. */
 export function formatBlockDiagnostic(block: Block, model: TraceModel): string {
-  const task = blockTaskNode(block, model);
   const fn = blockFunction(block);
   const soFar = block.final ? '' : ' so far';
-  const context = [describeTask(task, model, undefined, false)];
+  const context = [describeBlockTask(block, model, undefined, false)];
   if (block.cause === 'stall') context.push(STALL_WORDS);
   return safeLine(`blocked the event loop for ${formatDuration(block.durationMs)}${soFar}${fn ? ' in ' + fn : ''} (${context.join('; ')})`);
 }
@@ -87,13 +103,12 @@ export function renderBlockingSummary(model: TraceModel, opts: BlockingSummaryOp
   const max = Math.max(1, opts.max ?? 20);
   const rows = blocks.slice(0, max).map((b) => {
     const loc = blockLocation(b);
-    const task = blockTaskNode(b, model);
     return [
       formatDuration(b.durationMs) + (b.final ? '' : '+'),
       b.cause,
       blockFunction(b) ?? '(anonymous)',
       loc ? formatLocation(loc, opts.cwd) : '(unknown line)',
-      'in ' + describeTask(task, model, opts.cwd, true),
+      'in ' + describeBlockTask(b, model, opts.cwd, true),
     ].map((cell) => safeLine(cell, 300)); // cleaned before measuring, so the columns line up
   });
   const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c].length)));

@@ -66,6 +66,7 @@ export function toChromeTrace(events: readonly TraceEvent[]): ChromeTrace {
     const loc = blockLocation(block);
     const fn = blockFunction(block);
     const task = model.blockTask(block);
+    const tally = model.blockTally(block);
     out.push({
       name: `Blocked ${formatDuration(block.durationMs)}${fn ? ' in ' + fn : ''}`, cat: 'block', ph: 'X',
       ts, dur: durUs(ts, end), pid, tid: BLOCKS_TID,
@@ -74,6 +75,7 @@ export function toChromeTrace(events: readonly TraceEvent[]): ChromeTrace {
         location: loc ? formatLocation(loc) : null,
         stack: block.stack.map((f) => `${f.function ?? '(anonymous)'} ${formatLocation(f)}`),
         task: taskLabel(task), taskId: task.id,
+        ...(tally ? { tally: `${taskLabel(tally)} (counted)`, tallyId: tally.id } : {}),
       },
     });
   }

@@ -87,6 +87,8 @@ function summaryBlock(model: TraceModel, b: Block): SummaryBlock {
     cause: b.cause,
     stack: b.stack.map(copyLocation),
   };
+  // In a counted task: its tally, which `tallies` lists (taskId is then its nearest listed ancestor).
+  if (b.tallyId !== undefined && model.tallies.has(b.tallyId)) out.tallyId = String(b.tallyId);
   // The agent's choice of line, else the innermost frame in the user's code; absent when there is none.
   const loc = b.location ?? b.stack.find((f) => isUserCode(f.file));
   if (loc) out.location = copyLocation(loc);

@@ -39,6 +39,11 @@ export class TraceModel {
   // One object per distinct call site: a thousand tasks from one line share it (events that came through
   // JSON or postMessage each carry their own copy, path string included).
   private readonly sites = new Map<string, SourceLocation>();
+  /**
+   * Blocks in a counted task whose tally was not seen yet (the agent sends a tally's counts after the loop
+   * is free again, a block as it happens): kept with their nearest recorded task until it comes.
+   */
+  private readonly awaitingTally = new Map<number, number[]>();
 
   constructor(events?: readonly TraceEvent[]) {
     this.root = newNode(ROOT_ID, null, 'main', 'main', 0);
@@ -79,9 +84,22 @@ export class TraceModel {
     return [...this.blocks.values()].sort((a, b) => b.durationMs - a.durationMs || a.ts - b.ts);
   }
 
-  /** The task a block belongs to: its own task when known, else the root (the main module / unknown). */
+  /**
+   * The recorded task a block belongs to: its own task when known, else the root (the main module / unknown).
+   * For a block in a counted task, its nearest recorded ancestor (blockTally() names the counted one).
+   */
   blockTask(block: Block): TaskNode {
     return (block.taskId !== undefined ? this.tasks.get(block.taskId) : undefined) ?? this.root;
+  }
+
+  /** The tally of the counted task a block ran in, once the tally is known. */
+  blockTally(block: Block): TallyNode | undefined {
+    return block.tallyId !== undefined ? this.tallies.get(block.tallyId) : undefined;
+  }
+
+  /** The list a block is filed in: its tally's when it ran in a known counted task, else its task's. */
+  private blockHome(block: Block): number[] {
+    return (this.blockTally(block) ?? this.blockTask(block)).blocks;
   }
 
   private applyOne(ev: TraceEvent): void {
@@ -194,7 +212,7 @@ export class TraceModel {
     if (!node) {
       node = {
         id: ev.id, parentId: ev.parentId, kind: ev.kind, name: ev.name, count: 0, resolved: 0, rejected: 0, cancelled: 0,
-        pending: 0, runs: 0, runMs: 0, firstTs: ev.firstTs, lastTs: ev.ts, tallies: [],
+        pending: 0, runs: 0, runMs: 0, firstTs: ev.firstTs, lastTs: ev.ts, tallies: [], blocks: [],
       };
       if (ev.site) node.site = this.internSite(ev.site);
       const parentTally = ev.parentTally === undefined ? undefined : this.tallies.get(ev.parentTally);
@@ -208,6 +226,7 @@ export class TraceModel {
         (parent.tallies ??= []).push(ev.id);
       }
       this.tallies.set(ev.id, node);
+      this.adoptBlocks(node);
     }
     // Counts are cumulative: the latest replaces (a stale, smaller one never rolls them back).
     if (ev.count < node.count) return;
@@ -254,15 +273,37 @@ export class TraceModel {
       block.stack = prev.stack;
     }
     this.blocks.set(ev.id, block);
-    if (!prev) this.blockTask(block).blocks.push(ev.id);
-    else if (prev.taskId !== block.taskId) {
+    const home = this.blockHome(block);
+    if (!prev) home.push(ev.id);
+    else {
       // The final report knew the task better: move the block to it.
-      const before = this.blockTask(prev);
-      const i = before.blocks.indexOf(ev.id);
-      if (i >= 0) before.blocks.splice(i, 1);
-      this.blockTask(block).blocks.push(ev.id);
+      const before = this.blockHome(prev);
+      if (before !== home) {
+        const i = before.indexOf(ev.id);
+        if (i >= 0) before.splice(i, 1);
+        home.push(ev.id);
+      }
+    }
+    if (block.tallyId !== undefined && !this.tallies.has(block.tallyId)) {
+      const waiting = this.awaitingTally.get(block.tallyId) ?? this.awaitingTally.set(block.tallyId, []).get(block.tallyId)!;
+      if (!waiting.includes(ev.id)) waiting.push(ev.id);
     }
     this.seen(ev.ts + ev.durationMs);
+  }
+
+  /** A tally just seen takes over the blocks that named it before it came (see awaitingTally). */
+  private adoptBlocks(tally: TallyNode): void {
+    const waiting = this.awaitingTally.get(tally.id);
+    if (!waiting) return;
+    this.awaitingTally.delete(tally.id);
+    for (const id of waiting) {
+      const b = this.blocks.get(id);
+      if (!b || b.tallyId !== tally.id) continue;
+      const before = this.blockTask(b).blocks;
+      const i = before.indexOf(id);
+      if (i >= 0) before.splice(i, 1);
+      tally.blocks.push(id);
+    }
   }
 
   private internSite(site: SourceLocation): SourceLocation {

@@ -59,6 +59,8 @@ export interface TallyNode {
   lastTs: number;
   /** Tallies of what these tasks spawned, in order first seen. */
   tallies: number[];
+  /** Ids of blocks that happened while one of these counted tasks ran. */
+  blocks: number[];
 }
 
 /** A block, merged from its live and final events (the latest wins). */

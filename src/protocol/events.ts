@@ -76,8 +76,10 @@ export interface BlockEvent {
   type: 'block'; ts: number; id: number; final: boolean; durationMs: number;
   /** 'callback': one synchronous stretch; 'stall': many short turns that never let the loop reach I/O. */
   cause: 'callback' | 'stall';
-  /** The task whose code was running, when known. */
+  /** The task whose code was running, when known; for a counted task, its nearest recorded ancestor. */
   taskId?: number;
+  /** When the code that ran was a counted task's (a hot call site's, see TallyEvent): that tally. */
+  tallyId?: number;
   /** Innermost frame in the user's own code (not node internals or node_modules, when such a frame exists). */
   location?: SourceLocation;
   stack: SourceLocation[];

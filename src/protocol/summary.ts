@@ -21,6 +21,8 @@ export interface SummaryTally {
 
 export interface SummaryBlock {
   durationMs: number; taskId: string | null; cause: 'callback' | 'stall';
+  /** Present when the block ran in a counted task of this tally (in `tallies`); taskId is its nearest listed ancestor. */
+  tallyId?: string;
   location?: SourceLocation; stack: SourceLocation[];
 }
 

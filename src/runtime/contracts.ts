@@ -21,7 +21,10 @@ export const SHARED_CURRENT_TASK = 1; // id of the task whose code runs now (0: 
 export const SHARED_FLUSHED = 2; // worker → main: sequence number of the last chunk written to the socket
 export const SHARED_BEAT_TS = 3; // main → worker: performance.now() (main thread's clock) of the last heartbeat
 export const SHARED_TURNS = 4; // main (tree mode): bumped each time an awaiting task resumes: a stall's many short turns show here
-export const SHARED_SLOTS = 8; // room to grow: slots 5..7 are free
+// The tally whose counted task runs now (0: an exact task runs, or none): SHARED_CURRENT_TASK then holds its
+// nearest exact ancestor, and a block is named after the tally (a hot handler's block is in a counted call).
+export const SHARED_CURRENT_TALLY = 5;
+export const SHARED_SLOTS = 8; // room to grow: slots 6..7 are free
 
 /** The agent's per-process state, on globalThis under this symbol (Symbol.for, so it survives being bundled twice). */
 export const AGENT_STATE_KEY = Symbol.for('loopscope.agent');

@@ -137,6 +137,36 @@ test('--exact 50: a hot site\'s first calls are tasks, the rest one tally (summa
   assert.equal(counters.at(-1)!.args?.counted, 5000 - hot.length);
 });
 
+// A block in a counted task: in a busy server most are (a handler past its first calls is counted). It is named
+// after the tally of the counted call that ran (work), not after the recorded task above it.
+test('a block in a counted task names its tally: the stderr line, the summary, report and the chrome export', async () => {
+  const script = path.join(FIX, 'hot-handler.js');
+  const summaryFile = path.join(dir, 'hot-handler.json');
+  const trace = path.join(dir, 'hot-handler.ndjson');
+  const r = await cli(['run', '--exact', '50', '--summary', summaryFile, '--trace', trace, '--', script]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'done 200\n');
+  assert.match(r.stderr, /^Executing <work at test\/fixtures\/tasks\/hot-handler\.js:11, counted> took 0\.1\d\d seconds, blocked at test\/fixtures\/tasks\/hot-handler\.js:8:3 in crunch$/m, r.stderr);
+  const s = JSON.parse(readFileSync(summaryFile, 'utf8')) as Summary;
+  assert.equal(s.blocks.length, 1, JSON.stringify(s.blocks));
+  const block = s.blocks[0];
+  const tally = s.tallies?.find((t) => t.id === block.tallyId);
+  assert.ok(tally, `the block's tallyId ${block.tallyId} is listed in tallies`);
+  assert.equal(tally.name, 'work');
+  assert.deepEqual(tally.location, { file: script, line: 11, column: 1 });
+  assert.ok(block.taskId !== null && s.tasks.some((t) => t.id === block.taskId), 'taskId is still a listed task');
+  assert.deepEqual(block.location, { file: script, line: 8, column: 3, function: 'crunch' });
+
+  const report = await cli(['report', trace]);
+  assert.equal(report.code, 0, report.stderr);
+  assert.match(report.stdout, /crunch {2}test\/fixtures\/tasks\/hot-handler\.js:8:3 {2}in work at test\/fixtures\/tasks\/hot-handler\.js:11, counted$/m, report.stdout);
+  const chromeFile = path.join(dir, 'hot-handler.chrome.json');
+  const exported = await cli(['export', '--chrome', chromeFile, trace]);
+  assert.equal(exported.code, 0, exported.stderr);
+  const chrome = JSON.parse(readFileSync(chromeFile, 'utf8')) as { traceEvents: Array<{ cat?: string; args?: { tally?: string } }> };
+  assert.deepEqual(chrome.traceEvents.filter((e) => e.cat === 'block').map((e) => e.args?.tally), ['work (counted)']);
+});
+
 test('--exact all: every call is a task, no tallies', async () => {
   const summaryFile = path.join(dir, 'hot-all.json');
   const r = await cli(['run', '--quiet', '--exact', 'all', '--summary', summaryFile, '--', path.join(FIX, 'hot-site.js')]);

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { validateTraceLine, type TraceEvent, type TallyEvent } from '../../src/protocol/index.ts';
-import { clickLane, colourRuns, details, laneGeometry, problemsOf, ReportPages, settle, treeRows, type TreeRowInfo } from './webview-harness.ts';
+import { blockRows, clickLane, colourRuns, details, laneGeometry, problemsOf, ReportPages, settle, treeRows, type TreeRowInfo } from './webview-harness.ts';
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'traces-webview', 'tallies.ndjson');
 
@@ -227,6 +227,52 @@ describe('live tallies', () => {
     await p.getByLabel('Hide settled').uncheck();
     await post({ type: 'events', runId: 'live-1', events: [{ ...latest, ts: 140, id: 42, name: 'lateComer', count: 7, resolved: 0, rejected: 0, cancelled: 0 }] });
     assert.match((await treeRows(p)).find((r) => r.name === 'lateComer')?.text ?? '', /×7◌7/);
+    assert.deepEqual(problemsOf(p), []);
+  });
+});
+
+describe('a block in a counted task', () => {
+  // What the agent sends for a block that ran in one of flushMetrics' counted callbacks (tally 5): the block
+  // names its recorded ancestor (handleRequests, task 1) and the tally. Sent before the tally, as a live run does.
+  const blockEv: TraceEvent = {
+    type: 'block', ts: 60, id: 1, final: true, durationMs: 120, cause: 'callback', taskId: 1, tallyId: 5,
+    location: { file: '/home/dev/app/metrics.js', line: 14, column: 5, function: 'serialize' },
+    stack: [{ file: '/home/dev/app/metrics.js', line: 14, column: 5, function: 'serialize' }],
+  };
+
+  it('is on the tally\'s row, in the blocking list by the tally\'s name, and selecting it selects the tally', async () => {
+    const all = fixtureEvents();
+    const at = all.findIndex((e) => e.type === 'tally' && e.id === 5);
+    const p = await pages.open([...all.slice(0, at), blockEv, ...all.slice(at)], { title: 'hot.js' });
+    const rows = await treeRows(p);
+    const flush = rows.find((r) => r.name === 'flushMetrics');
+    assert.match(flush?.text ?? '', /⚠ 1 block/, 'the tally\'s row carries the block');
+    assert.doesNotMatch(rows.find((r) => r.name === 'handleRequests')?.text ?? '', /block/, 'not its recorded ancestor');
+    const blocks = await blockRows(p);
+    assert.equal(blocks.length, 1);
+    assert.match(blocks[0].text, /120 ms.*serialize.*metrics\.js:14.*flushMetrics callback, counted/);
+
+    await p.locator('.blocks [role=option]', { hasText: 'serialize' }).click();
+    await settle(p);
+    assert.deepEqual((await treeRows(p)).filter((r) => r.selected).map((r) => `${r.name} ${/×/.test(r.text)}`), ['flushMetrics true']);
+    assert.ok((await blockRows(p))[0].selected, 'the block stays selected');
+    assert.equal((await details(p)).Count, '3,000 tasks');
+    assert.match(await p.textContent('.block-detail') ?? '', /Blocked the event loop for 120 ms[\s\S]*serialize[\s\S]*metrics\.js:14/);
+    // The block is drawn on the tally's lane too, over its time (60 → 180 ms of a 180 ms span): the red columns
+    // of the lane's rows taken together (its label and its selection outline each cover part of any one row).
+    const g = await laneGeometry(p);
+    const i = (await treeRows(p)).findIndex((r) => r.name === 'flushMetrics');
+    const cols = new Set<number>();
+    for (let dy = 3; dy < g.rowHeight - 3; dy++) {
+      for (const [a, b] of await colourRuns(p, g.lanesTop + i * g.rowHeight + dy, '--ls-block')) for (let c = Math.round(a); c < b; c++) cols.add(c);
+    }
+    const sorted = [...cols].sort((a, b) => a - b);
+    const red: [number, number][] = [];
+    for (const c of sorted) { const last = red.at(-1); if (last && c <= last[1] + 1) last[1] = c + 1; else red.push([c, c + 1]); }
+    const width = await p.evaluate(() => (document.querySelector('canvas.timeline-canvas') as HTMLCanvasElement).clientWidth);
+    const x = (ms: number) => 12 + (ms / 180) * (width - 24);
+    assert.ok(red.length > 0 && Math.abs(red[0][0] - x(60)) < 4 && Math.abs(red.at(-1)![1] - x(180)) < 4, `red from ${x(60)} to ${x(180)}: ${JSON.stringify(red)}`);
+    assert.ok(red.reduce((n, [a, b]) => n + b - a, 0) > 0.8 * (x(180) - x(60)), `mostly red: ${JSON.stringify(red)}`);
     assert.deepEqual(problemsOf(p), []);
   });
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  TraceModel, renderTaskTree, renderBlockingSummary, formatBlockLine, formatBlockDiagnostic, displayPath, isUserCode, taskLabel, isListedTask,
+  TraceModel, renderTaskTree, renderBlockingSummary, formatBlockLine, formatBlockDiagnostic, displayPath, isUserCode, taskLabel, isListedTask, buildSummary,
 } from '../../src/model/index.ts';
 import type { TallyEvent } from '../../src/protocol/index.ts';
 import { CWD, TraceBuilder, at, shopTrace } from './model-builder.ts';
@@ -244,4 +244,37 @@ test('tallies of one site under many folded spawners read as one line with the s
 test('a tree without tallies says nothing about counting', () => {
   const text = renderTaskTree(new TraceModel(shopTrace().exit(0).events), { cwd: CWD });
   assert.doesNotMatch(text, /counted/);
+});
+
+test('a block in a counted task is named after its tally, filed under it once the tally came, and in the summary', () => {
+  // The agent sends the block as it happens, the tally's counts only once the loop is free: the block comes first.
+  const b = new TraceBuilder().spawn(1, 0, 'timeout', 'setTimeout', at(10));
+  b.block({ id: 1, durationMs: 120, taskId: 1, tallyId: 2, final: false, location: at(3, 50, 'work'), stack: [at(3, 50, 'work')] });
+  const early = new TraceModel(b.events);
+  assert.equal(formatBlockLine(early.blocks.get(1)!, early, { cwd: CWD }),
+    'Executing <counted task in setTimeout callback at src/app.js:10> has taken 0.120 seconds so far, blocked at src/app.js:3:50 in work');
+  assert.deepEqual(early.tasks.get(1)!.blocks, [1], 'until its tally is known, the block stays with the recorded ancestor');
+
+  tally(b, { id: 1, parentId: 1, name: 'handle', site: at(6), count: 201 });
+  tally(b, { id: 2, parentId: 1, parentTally: 1, name: 'work', site: at(1), count: 201 });
+  b.block({ id: 1, durationMs: 123, taskId: 1, tallyId: 2, location: at(3, 50, 'work'), stack: [at(3, 50, 'work')] });
+  for (const m of [new TraceModel(b.events), (() => { const x = new TraceModel(); for (const ev of b.events) x.apply([ev]); return x; })()]) {
+    const block = m.blocks.get(1)!;
+    assert.equal(formatBlockLine(block, m, { cwd: CWD }),
+      'Executing <work at src/app.js:1, counted> took 0.123 seconds, blocked at src/app.js:3:50 in work');
+    assert.equal(formatBlockDiagnostic(block, m), 'blocked the event loop for 123 ms in work (work, counted)');
+    assert.match(renderBlockingSummary(m, { cwd: CWD }), /123 ms {2}callback {2}work {2}src\/app\.js:3:50 {2}in work at src\/app\.js:1, counted$/m);
+    assert.deepEqual(m.tallies.get(2)!.blocks, [1]);
+    assert.deepEqual(m.tasks.get(1)!.blocks, [], 'moved, not copied');
+    assert.equal(m.blockTally(block)?.name, 'work');
+    const summary = buildSummary(m);
+    assert.equal(summary.blocks[0].tallyId, '2');
+    assert.equal(summary.blocks[0].taskId, '1');
+    assert.ok(summary.tallies?.some((t) => t.id === summary.blocks[0].tallyId));
+  }
+  // A tally that never came (a run cut short) still leaves the block readable, under its recorded ancestor.
+  const cut = new TraceBuilder().spawn(1, 0, 'timeout', 'setTimeout', at(10)).block({ id: 1, durationMs: 60, taskId: 1, tallyId: 7, stack: [] });
+  const m = new TraceModel(cut.events);
+  assert.equal(buildSummary(m).blocks[0].tallyId, undefined, 'only tallies the summary lists are named');
+  assert.deepEqual(m.tasks.get(1)!.blocks, [1]);
 });

@@ -38,3 +38,10 @@ test('trace file: not a trace, or another schema version, is refused with what w
   assert.throws(() => parseTrace(spawn), /line 1: expected the header/);
   assert.throws(() => parseTrace(JSON.stringify({ type: 'header', schema: 'loopscope.trace/9' }) + '\n'), /field "schema".*reads loopscope\.trace\/1/);
 });
+
+test('trace file: a block in a counted task carries its tally id, checked like any field', () => {
+  const block = { type: 'block', ts: 3, id: 1, final: true, durationMs: 120, cause: 'callback', taskId: 1, tallyId: 2, stack: [] };
+  const t = parseTrace(header + JSON.stringify(block) + '\n' + JSON.stringify({ ...block, id: 2, tallyId: 'x' }) + '\n');
+  assert.deepEqual(t.events, [block]);
+  assert.match(t.errors[0]!, /^line 3 \(block\): field "tallyId"/);
+});

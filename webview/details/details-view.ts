@@ -71,8 +71,8 @@ export class DetailsView {
     if (shown) this.body.appendChild(this.blockSection(shown, task.blocks.length));
   }
 
-  /** A tally: what was counted, where, how the counted tasks ended, how long they ran and when. */
-  renderTally(model: TraceModel, y: TallyNode): void {
+  /** A tally: what was counted, where, how the counted tasks ended, how long they ran and when; a block in one of them. */
+  renderTally(model: TraceModel, y: TallyNode, block: Block | undefined, blocksById: (id: number) => Block | undefined): void {
     clear(this.body);
     const { dl, row } = propList();
     const n = (x: number) => NUM.format(x);
@@ -102,6 +102,8 @@ export class DetailsView {
     row('Under', under);
     this.body.appendChild(dl);
     this.body.appendChild(el('p', 'tally-note', TALLY_EXPLANATION));
+    const shown = block ?? (y.blocks.length ? blocksById(y.blocks[0]) : undefined);
+    if (shown) this.body.appendChild(this.blockSection(shown, y.blocks.length));
   }
 
   private blockSection(b: Block, count: number): HTMLElement {

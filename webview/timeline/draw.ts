@@ -118,7 +118,7 @@ function drawLanes(d: DrawInput): void {
   const blocksById = d.blocks.length ? new Map(d.blocks.map((b) => [b.id, b])) : undefined;
   for (let i = first; i <= last; i++) {
     const row = d.rows[i];
-    if (row.tally) { drawTallyLane(d, row.id, i); continue; }
+    if (row.tally) { drawTallyLane(d, row.id, i, blocksById); continue; }
     const t = d.task(row.id);
     if (!t) continue;
     const y = LANES_TOP + i * rh - d.scrollTop;
@@ -157,7 +157,7 @@ function drawLanes(d: DrawInput): void {
 }
 
 /** A tally's lane: a faint band from its first counted task to its latest counts (no one task's bar: they were not recorded). */
-function drawTallyLane(d: DrawInput, id: number, i: number): void {
+function drawTallyLane(d: DrawInput, id: number, i: number, blocksById: Map<number, Block> | undefined): void {
   const { ctx, width, x, rowHeight: rh, palette: p } = d;
   const y = LANES_TOP + i * rh - d.scrollTop;
   if (id === d.selectedTally) { ctx.fillStyle = p.selection; ctx.fillRect(0, y, width, rh); }
@@ -171,6 +171,7 @@ function drawTallyLane(d: DrawInput, id: number, i: number): void {
   ctx.fillStyle = t.pending > 0 ? p.pending : p.resolved;
   ctx.fillRect(xa, y + 6, Math.max(2, xb - xa), rh - 12);
   ctx.globalAlpha = 1;
+  if (blocksById) for (const bid of t.blocks) { const b = blocksById.get(bid); if (b) drawBlock(d, b, y + 3, rh - 6, true); }
 }
 
 /**

@@ -210,12 +210,9 @@ export class TimelineView {
     const i = Math.floor((py - LANES_TOP + this.src.scrollTop()) / this.src.rowHeight);
     const row = this.src.rows()[i];
     if (row === undefined) return {};
-    if (row.tally) return { tallyId: row.id };
-    const id = row.id;
-    const task = this.src.task(id);
-    const bs = new Set(task?.blocks ?? []);
-    const b = this.src.blocks().find((x) => bs.has(x.id) && onBlock(x));
-    return { taskId: id, block: b };
+    const own = new Set((row.tally ? this.src.tally(row.id) : this.src.task(row.id))?.blocks ?? []);
+    const b = this.src.blocks().find((x) => own.has(x.id) && onBlock(x));
+    return row.tally ? { tallyId: row.id, block: b } : { taskId: row.id, block: b };
   }
 
   private onClick(px: number, py: number): void {

@@ -138,7 +138,7 @@ export class TreeView {
     const t = this.cb.tally(r.id);
     if (!t) { row.textContent = ''; delete row.dataset.key; return; }
     const selected = this.isSelected(r);
-    const key = `y|${r.id}|${r.depth}|${r.expanded}|${r.expandable}|${t.count}|${t.resolved}|${t.rejected}|${t.cancelled}|${t.runMs}|${t.name.length}|${this.version}|${selected}|${r.match}|${r.pos}/${r.siblings}`;
+    const key = `y|${r.id}|${r.depth}|${r.expanded}|${r.expandable}|${t.count}|${t.resolved}|${t.rejected}|${t.cancelled}|${t.runMs}|${t.name.length}|${t.blocks.length}|${this.version}|${selected}|${r.match}|${r.pos}/${r.siblings}`;
     if (!this.frame(row, r, key)) return;
     const name = this.rowHead(row, r, `vrow tally${t.pending > 0 ? ' tally-pending' : ''}${selected ? ' selected' : ''}${r.match ? ' match' : ''}`, t.kind, t.name);
     const times = el('span', 'times', `×${formatCount(t.count)}`);
@@ -155,6 +155,7 @@ export class TreeView {
     };
     part(t.resolved, 'resolved'); part(t.rejected, 'rejected'); part(t.cancelled, 'cancelled'); part(t.pending, 'pending');
     row.appendChild(counts);
+    if (t.blocks.length > 0) row.appendChild(blockBadge(t.blocks.length));
     let folded = '';
     if (r.expandable && !r.expanded) {
       const n = this.cb.foldedCount(r);
@@ -184,7 +185,7 @@ export class TreeView {
     row.appendChild(st);
     if (t.state === 'cancelled') row.appendChild(el('span', 'badge cancelled', t.cancelReason ? `cancelled: ${t.cancelReason}` : 'cancelled'));
     if (t.state === 'rejected') row.appendChild(el('span', 'badge rejected', 'rejected'));
-    if (t.blocks.length > 0) row.appendChild(el('span', 'badge block', `⚠ ${t.blocks.length} block${t.blocks.length > 1 ? 's' : ''}`));
+    if (t.blocks.length > 0) row.appendChild(blockBadge(t.blocks.length));
     let folded = '';
     if (r.expandable && !r.expanded) {
       const n = this.cb.foldedCount(r);
@@ -230,4 +231,9 @@ export class TreeView {
 function refOf(row: HTMLElement): RowRef {
   const id = Number(row.dataset.id);
   return row.dataset.tally ? { id, tally: true } : { id };
+}
+
+/** "⚠ 2 blocks": blocks of the event loop that happened while the row's code ran. */
+function blockBadge(n: number): HTMLElement {
+  return el('span', 'badge block', `⚠ ${n} block${n > 1 ? 's' : ''}`);
 }

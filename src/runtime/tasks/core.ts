@@ -3,7 +3,7 @@
 // APIs use. Everything on the hot path (one async call = s + e, one await = w + r) is a few field
 // stores, no Map lookups, no stack capture; a counted task reads no clock unless its slice is sampled.
 import { OP_AWAIT, OP_CANCEL, OP_MEMBER, OP_RUN, OP_SETTLE, OP_SPAWN } from '../../protocol/index.ts';
-import { SHARED_CURRENT_TASK, SHARED_TURNS, type RecordSink } from '../contracts.ts';
+import { SHARED_CURRENT_TALLY, SHARED_CURRENT_TASK, SHARED_TURNS, type RecordSink } from '../contracts.ts';
 import { TICKS_PER_MS } from './clock.ts';
 import { Recorder } from './recorder.ts';
 import { Sites, spawnKind, type SiteTable, type SpawnKind } from './sites.ts';
@@ -80,7 +80,7 @@ export function createTaskCore(o: CoreOptions) {
   /** Promises we can name: combinator results, wrapped API results, members paired with their task. */
   const tagged = new WeakMap<object, Task>();
 
-  const setCurrent = (t: Task): void => { cur = t; shared[SHARED_CURRENT_TASK] = t.id; };
+  const setCurrent = (t: Task): void => { cur = t; shared[SHARED_CURRENT_TASK] = t.id; shared[SHARED_CURRENT_TALLY] = t.tallyId; };
 
   // ---- The slice stack ----
   // A slice begins when a task's code starts running (s: its call, r: a resume after an await, enter: a
@@ -154,12 +154,14 @@ export function createTaskCore(o: CoreOptions) {
       if (tl.runner !== null) return tl.runner;
       const t = new Task(parent.id, parent.id, false);
       t.tally = tl;
+      t.tallyId = tl.id;
       t.reused = true;
       tl.runner = t;
       return t;
     }
     const t = new Task(parent.id, parent.id, false);
     t.tally = tl;
+    t.tallyId = tl.id;
     return t;
   };
 
@@ -308,6 +310,7 @@ export function createTaskCore(o: CoreOptions) {
     const p = stPrev[top]!;
     cur = p;
     shared[SHARED_CURRENT_TASK] = p.id;
+    shared[SHARED_CURRENT_TALLY] = p.tallyId;
   };
 
   /** Async function entry: a new task, current from now until its first await. */
@@ -332,6 +335,7 @@ export function createTaskCore(o: CoreOptions) {
         stStart[d] = --untilTimed === 0 ? timedStart() : -1;
         cur = t;
         shared[SHARED_CURRENT_TASK] = t.id;
+        shared[SHARED_CURRENT_TALLY] = t.tallyId;
         return t;
       }
     }
@@ -434,6 +438,7 @@ export function createTaskCore(o: CoreOptions) {
         stStart[d] = --untilTimed === 0 ? timedStart() : -1;
         cur = t;
         shared[SHARED_CURRENT_TASK] = t.id;
+        shared[SHARED_CURRENT_TALLY] = t.tallyId;
       } else {
         begin(t, 0, startOf(t));
       }

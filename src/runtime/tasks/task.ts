@@ -27,6 +27,8 @@ export class Task {
   declare groups: Task | Task[] | null;
   /** A counted task (not recorded: its call site passed its budget): the tally that counts it. */
   declare tally: Tally | null;
+  /** That tally's id (0: none), what the watchdog is told runs (a small integer: no load through `tally`). */
+  declare tallyId: number;
   /** For groups: pending members * 8 + mode (1 all, 2 allSettled, 3 race, 4 any). */
   declare private g: number;
 
@@ -42,6 +44,7 @@ export class Task {
     this.groups = null;
     this.g = 0;
     this.tally = null;
+    this.tallyId = 0;
   }
 
   get tracked(): boolean { return (this.f & TRACKED) !== 0; }

@@ -7,7 +7,7 @@
 // the debugger's cost). The final report picks the better witness (locate.ts).
 import { readFileSync } from 'node:fs';
 import type { BlockEvent, SamplerPolicy, SourceLocation } from '../../protocol/index.ts';
-import { SHARED_BEAT_TS, SHARED_CURRENT_TASK, SHARED_HEARTBEAT, SHARED_TURNS } from '../contracts.ts';
+import { SHARED_BEAT_TS, SHARED_CURRENT_TALLY, SHARED_CURRENT_TASK, SHARED_HEARTBEAT, SHARED_TURNS } from '../contracts.ts';
 import { BlockDetector, withoutOwn, type Reading } from './detector.ts';
 import type { CallFrame, MainThreadProbe, Profile, StackSnapshot } from './inspector-probe.ts';
 import { choose, classify, framesToStack, urlToFile, pickLocation, sampledWitness, stallLocation, type FrameFilter, type PausedWitness } from './locate.ts';
@@ -96,6 +96,8 @@ interface Evidence {
   id: number;
   since: number;
   taskId: number;
+  /** The tally of the counted task that ran (0: an exact one): the block is its. */
+  tallyId: number;
   beat: number;
   pause: Promise<Snapshot | undefined>;
   /** Settles once the live report went out: the final one always follows it. */
@@ -323,7 +325,7 @@ export class Watchdog {
     });
     const turns = s[SHARED_TURNS]!;
     const ev: Evidence = {
-      id, since, taskId: s[SHARED_CURRENT_TASK]!, beat, pause, live, tasks: new Set([s[SHARED_CURRENT_TASK]!]), turns, turningPolls: 0,
+      id, since, taskId: s[SHARED_CURRENT_TASK]!, tallyId: s[SHARED_CURRENT_TALLY]!, beat, pause, live, tasks: new Set([s[SHARED_CURRENT_TASK]!]), turns, turningPolls: 0,
     };
     this.current = ev;
   }
@@ -427,6 +429,7 @@ export class Watchdog {
       stack: stack.filter((f) => classify(f.file, this.o.filter) !== 'own'),
     };
     if (ev.taskId) block.taskId = ev.taskId;
+    if (ev.tallyId) block.tallyId = ev.tallyId;
     if (location) block.location = location;
     const send = (b: BlockEvent): void => {
       if (lineOnly && b.location) b.location = { ...b.location, column: this.firstColumn(b.location.file, b.location.line) };
