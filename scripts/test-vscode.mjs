@@ -116,7 +116,8 @@ async function session({ name, trusted, env = {}, walkthrough }) {
     '--accept-server-license-terms', '--disable-telemetry', ...(trusted ? ['--disable-workspace-trust'] : []),
     '--enable-smoke-test-driver', '--user-data-dir', dirs.user, '--server-data-dir', dirs.server, '--extensions-dir', dirs.ext], {
     cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
-    env: { ...process.env, LOOPSCOPE_TEST_RESULTS: resultsFile, ...(bridge ? { LOOPSCOPE_TEST_BRIDGE: bridge.url } : {}), ...env },
+    // LOOPSCOPE_DEBUG_LOG: the programs the extension runs keep the watchdog's account, for failed assertions (harness.ts).
+    env: { ...process.env, LOOPSCOPE_TEST_RESULTS: resultsFile, LOOPSCOPE_DEBUG_LOG: path.join(tmp, 'watchdog.log'), ...(bridge ? { LOOPSCOPE_TEST_BRIDGE: bridge.url } : {}), ...env },
   });
   cleanups.add(() => { try { process.kill(-server.pid, 'SIGTERM'); } catch { /* gone */ } });
   server.stdout.pipe(serverLog);

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import type { SourceLocation } from '../../src/protocol/index.ts';
 import { classifyCause } from '../../src/runtime/watchdog/cause.ts';
 import type { Profile, ProfileNode } from '../../src/runtime/watchdog/inspector-probe.ts';
-import { choose, classify, pickLocation, sampledWitness, stallLocation, urlToFile, type PausedWitness } from '../../src/runtime/watchdog/locate.ts';
+import { blockWitness, choose, classify, pickLocation, sampledWitness, stallLocation, urlToFile, type PausedWitness } from '../../src/runtime/watchdog/locate.ts';
 
 const APP = '/srv/my app/server.js';
 const APP_URL = 'file:///srv/my%20app/server.js';
@@ -169,4 +169,20 @@ test('locate: a stall is placed at the outer loop, at a line that ran, never at 
   const fromSamples = stallLocation(resuming, sampled, choose(resuming, sampled, filter), filter);
   assert.equal(fromSamples.location?.line, 7);
   assert.deepEqual(fromSamples.stack.map((f) => [f.function, f.line]), [['stall', 7]]);
+});
+
+test('locate: a profile restarted inside a block is asked only when the one running at its start saw none of it', () => {
+  // tick() calls crunch(), whose loop spins. The profile running when the block began sees crunch's line 6; the one
+  // a restart started mid-block cannot resolve crunch's loop (compiled before it) and charges tick's call line.
+  const before = profile([node(1, '(root)', '', -1, [2]), node(2, 'tick', APP_URL, 14, [3], [[16, 1]]), node(3, 'crunch', APP_URL, 2, [], [[6, 8]])],
+    Array(8).fill(3), 0); // 1..8 ms
+  const after = profile([node(1, '(root)', '', -1, [2]), node(2, 'tick', APP_URL, 14, [], [[16, 30]])], Array(30).fill(2), 9_000); // 10..39 ms
+  const span = { fromUs: 500, toUs: 40_000 };
+  assert.equal(sampledWitness([before, after], filter, span)!.location.line, 16, 'taken together the restarted profile outvotes the first');
+  const w = blockWitness([before, after], filter, span)!;
+  assert.deepEqual([w.location.function, w.location.line, w.exactLine], ['crunch', 6, true]);
+  // A block the first profile saw none of (the sampler started inside it): the later one is all there is.
+  const late = { fromUs: 8_500, toUs: 40_000 };
+  assert.equal(blockWitness([before, after], filter, late)!.location.line, 16);
+  assert.equal(blockWitness([after], filter, span)!.location.line, 16);
 });

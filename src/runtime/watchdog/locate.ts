@@ -160,6 +160,22 @@ export function sampledWitness(profiles: Profile | Profile[], filter: FrameFilte
   return witness;
 }
 
+/**
+ * The samples' testimony on a block from the profiles that cover it. A profile started inside the block (a
+ * sampler restart served while it went on) cannot resolve code compiled before it started that is still running
+ * (V8 logs the existing functions when it starts, not their on-stack-replacement code), so it charges a hot loop
+ * to its caller's call line: seen on a loaded machine, crunch()'s loop charged to tick()'s line that called it.
+ * The profiles already running when the block began are asked first; the others only when those saw none of it.
+ */
+export function blockWitness(profiles: readonly Profile[], filter: FrameFilter, span: Span): SampledWitness | undefined {
+  const fromStart = profiles.filter((q) => q.startTime <= span.fromUs);
+  if (fromStart.length > 0 && fromStart.length < profiles.length) {
+    const w = sampledWitness(fromStart, filter, span);
+    if (w && w.spanSamples > 0) return w;
+  }
+  return sampledWitness([...profiles], filter, span);
+}
+
 function mostSampled<A extends { count: number }>(m: Map<string, A>): A | undefined {
   let best: A | undefined;
   for (const a of m.values()) if (!best || a.count > best.count) best = a;

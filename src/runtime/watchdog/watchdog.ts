@@ -10,7 +10,7 @@ import type { BlockEvent, SamplerPolicy, SourceLocation } from '../../protocol/i
 import { SHARED_BEAT_TS, SHARED_CURRENT_TALLY, SHARED_CURRENT_TASK, SHARED_HEARTBEAT, SHARED_TURNS } from '../contracts.ts';
 import { BlockDetector, withoutOwn, type Reading } from './detector.ts';
 import type { CallFrame, MainThreadProbe, Profile, StackSnapshot } from './inspector-probe.ts';
-import { choose, classify, framesToStack, urlToFile, pickLocation, sampledWitness, stallLocation, type FrameFilter, type PausedWitness } from './locate.ts';
+import { choose, classify, framesToStack, urlToFile, pickLocation, blockWitness, stallLocation, type FrameFilter, type PausedWitness } from './locate.ts';
 import { classifyCause } from './cause.ts';
 import { debugLog, debugOn } from './debug-log.ts';
 
@@ -352,7 +352,7 @@ export class Watchdog {
     // loaded machine, it can take longer than EXIT_WAIT_MS, while the restart queued when the block began
     // (onStart) already brought the block's samples.
     const covering = wantSamples ? this.recent.filter((q) => q.endTime >= span.fromUs && q.startTime <= span.toUs) : [];
-    const sampled = covering.length > 0 ? sampledWitness(covering, this.o.filter, span) : undefined;
+    const sampled = covering.length > 0 ? blockWitness(covering, this.o.filter, span) : undefined;
     const chosen = choose(paused, sampled, this.o.filter);
     debugLog(`end ${id}: tasks=${[...ev.tasks].join(",")} turningPolls=${ev.turningPolls} profiles=${covering.length} samples=${profile?.samples?.length ?? 'none'} span=${JSON.stringify(span)} profile=[${profile?.startTime},${profile?.endTime}] paused=${JSON.stringify(paused?.location)} sampled=${JSON.stringify(sampled && { ...sampled, lineTicks: [...sampled.lineTicks], stack: sampled.stack.length })} chose ${chosen.from}`);
     // With task tracking on, a stall resumes tasks turn after turn (the turn counter moves between our looks,

@@ -21,6 +21,19 @@ export function workspaceDir(): string {
 
 export function fixture(name: string): string { return path.join(workspaceDir(), name); }
 
+/**
+ * The watchdog's own account of the runs so far (scripts/test-vscode.mjs sets LOOPSCOPE_DEBUG_LOG for the
+ * programs the extension runs): its last decisions, for the message of a failed assertion about a block.
+ */
+export function watchdogLog(lines = 30): string {
+  const file = process.env.LOOPSCOPE_DEBUG_LOG;
+  if (!file) return '(no watchdog log)';
+  try {
+    const kept = fs.readFileSync(file, 'utf8').split('\n').filter((l) => / (end|stack|reading|block) /.test(l));
+    return kept.slice(-lines).map((l) => l.slice(0, 600)).join('\n');
+  } catch (e) { return `(watchdog log unreadable: ${String(e)})`; }
+}
+
 /** 1-based line of the fixture line carrying `marker` (so the expected lines never drift from the fixture). */
 export function markerLine(file: string, marker: string): number {
   const lines = fs.readFileSync(fixture(file), 'utf8').split('\n');

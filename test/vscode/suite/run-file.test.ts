@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import {
-  click, contextMenu, domTexts, endedRun, frames, notifications, runToEnd, fixture, isAlive, loopscope, loopscopeDiagnostics, markerLine, needsBridge, screenshot, waitFor, workspaceDir,
+  click, contextMenu, domTexts, endedRun, frames, notifications, runToEnd, fixture, isAlive, loopscope, loopscopeDiagnostics, markerLine, needsBridge, screenshot, waitFor, watchdogLog, workspaceDir,
 } from './harness.ts';
 
 export function registerRunTests(): void {
@@ -24,7 +24,7 @@ export function registerRunTests(): void {
       const inFile = run.blocks.filter((b) => b.location?.file === fixture('blocking.js'));
       assert.match(api.statusBarText(), new RegExp(`Loopscope: exited 0 · \\d+ tasks?, ${run.blocks.length} blocks?$`));
       const blockLine = markerLine('blocking.js', 'BLOCKS-HERE');
-      assert.equal(inFile.filter((b) => b.location?.line === blockLine).length, 1, `blocks: ${JSON.stringify(run.blocks)}`);
+      assert.equal(inFile.filter((b) => b.location?.line === blockLine).length, 1, `blocks: ${JSON.stringify(run.blocks)}\nwatchdog:\n${watchdogLog()}`);
       assert.ok(inFile.every((b) => b.location?.line === blockLine || /\(main module\)$/.test(b.message)), `blocks: ${JSON.stringify(run.blocks)}`);
       assert.ok(api.view().open, 'the view did not open for the run');
 
