@@ -97,16 +97,32 @@ test('TypeScript entry (tsx on Node 20, type stripping on newer Node)', async ()
   assert.equal(loads[0]!.site?.line, 4);
 });
 
+/** What one `--exact 50` run of a fixture gives: its output, its summary, and its trace through `report` and `export --chrome`. */
+interface Exact50 { script: string; r: Awaited<ReturnType<typeof cli>>; s: Summary; report: string; chrome: { traceEvents: ChromeEvent[] } }
+interface ChromeEvent { ph: string; name: string; cat?: string; args?: { counted?: number; tally?: string } }
+
+async function exact50(fixture: string, stdout: string): Promise<Exact50> {
+  const script = path.join(FIX, fixture);
+  const summaryFile = path.join(dir, `${fixture}.json`);
+  const trace = path.join(dir, `${fixture}.ndjson`);
+  const r = await cli(['run', '--exact', '50', '--summary', summaryFile, '--trace', trace, '--', script]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, stdout);
+  const report = await cli(['report', trace]);
+  assert.equal(report.code, 0, report.stderr);
+  const chromeFile = path.join(dir, `${fixture}.chrome.json`);
+  const exported = await cli(['export', '--chrome', chromeFile, trace]);
+  assert.equal(exported.code, 0, exported.stderr);
+  return {
+    script, r, s: JSON.parse(readFileSync(summaryFile, 'utf8')) as Summary, report: report.stdout,
+    chrome: JSON.parse(readFileSync(chromeFile, 'utf8')) as { traceEvents: ChromeEvent[] },
+  };
+}
+
 // A hot call site: hot() called 5000 times from one loop in run(). With --exact 50 the site records its first
 // 50 calls (plus 100 a second of budget while it runs) and counts the rest in one tally under run().
 test('--exact 50: a hot site\'s first calls are tasks, the rest one tally (summary, exit tree, report, chrome export)', async () => {
-  const script = path.join(FIX, 'hot-site.js');
-  const summaryFile = path.join(dir, 'hot-50.json');
-  const trace = path.join(dir, 'hot-50.ndjson');
-  const r = await cli(['run', '--exact', '50', '--summary', summaryFile, '--trace', trace, '--', script]);
-  assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stdout, 'total 24995000\n');
-  const s = JSON.parse(readFileSync(summaryFile, 'utf8')) as Summary;
+  const { script, r, s, report, chrome } = await exact50('hot-site.js', 'total 24995000\n');
   const hot = s.tasks.filter((t) => t.name === 'hot');
   const run = s.tasks.filter((t) => t.name === 'run');
   assert.equal(run.length, 1);
@@ -125,13 +141,7 @@ test('--exact 50: a hot site\'s first calls are tasks, the rest one tally (summa
   assert.match(r.stderr, new RegExp(`^\\(${counted} tasks from a hot call site were counted`, 'm'));
 
   // The recorded trace says the same through `report` and `export --chrome`.
-  const report = await cli(['report', trace]);
-  assert.equal(report.code, 0, report.stderr);
-  assert.match(report.stdout, new RegExp(`└─ hot ×${counted} counted  \\(${counted} resolved\\)`));
-  const chromeFile = path.join(dir, 'hot-50.json.chrome');
-  const exported = await cli(['export', '--chrome', chromeFile, trace]);
-  assert.equal(exported.code, 0, exported.stderr);
-  const chrome = JSON.parse(readFileSync(chromeFile, 'utf8')) as { traceEvents: Array<{ ph: string; name: string; args?: { counted?: number } }> };
+  assert.match(report, new RegExp(`└─ hot ×${counted} counted  \\(${counted} resolved\\)`));
   const counters = chrome.traceEvents.filter((e) => e.ph === 'C');
   assert.ok(counters.length > 0 && counters.every((e) => /^counted: hot .*hot-site\.js:5:1$/.test(e.name)), JSON.stringify(counters.slice(0, 3)));
   assert.equal(counters.at(-1)!.args?.counted, 5000 - hot.length);
@@ -140,14 +150,8 @@ test('--exact 50: a hot site\'s first calls are tasks, the rest one tally (summa
 // A block in a counted task: in a busy server most are (a handler past its first calls is counted). It is named
 // after the tally of the counted call that ran (work), not after the recorded task above it.
 test('a block in a counted task names its tally: the stderr line, the summary, report and the chrome export', async () => {
-  const script = path.join(FIX, 'hot-handler.js');
-  const summaryFile = path.join(dir, 'hot-handler.json');
-  const trace = path.join(dir, 'hot-handler.ndjson');
-  const r = await cli(['run', '--exact', '50', '--summary', summaryFile, '--trace', trace, '--', script]);
-  assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stdout, 'done 200\n');
+  const { script, r, s, report, chrome } = await exact50('hot-handler.js', 'done 200\n');
   assert.match(r.stderr, /^Executing <work at test\/fixtures\/tasks\/hot-handler\.js:11, counted> took 0\.1\d\d seconds, blocked at test\/fixtures\/tasks\/hot-handler\.js:8:3 in crunch$/m, r.stderr);
-  const s = JSON.parse(readFileSync(summaryFile, 'utf8')) as Summary;
   assert.equal(s.blocks.length, 1, JSON.stringify(s.blocks));
   const block = s.blocks[0];
   const tally = s.tallies?.find((t) => t.id === block.tallyId);
@@ -157,13 +161,7 @@ test('a block in a counted task names its tally: the stderr line, the summary, r
   assert.ok(block.taskId !== null && s.tasks.some((t) => t.id === block.taskId), 'taskId is still a listed task');
   assert.deepEqual(block.location, { file: script, line: 8, column: 3, function: 'crunch' });
 
-  const report = await cli(['report', trace]);
-  assert.equal(report.code, 0, report.stderr);
-  assert.match(report.stdout, /crunch {2}test\/fixtures\/tasks\/hot-handler\.js:8:3 {2}in work at test\/fixtures\/tasks\/hot-handler\.js:11, counted$/m, report.stdout);
-  const chromeFile = path.join(dir, 'hot-handler.chrome.json');
-  const exported = await cli(['export', '--chrome', chromeFile, trace]);
-  assert.equal(exported.code, 0, exported.stderr);
-  const chrome = JSON.parse(readFileSync(chromeFile, 'utf8')) as { traceEvents: Array<{ cat?: string; args?: { tally?: string } }> };
+  assert.match(report, /crunch {2}test\/fixtures\/tasks\/hot-handler\.js:8:3 {2}in work at test\/fixtures\/tasks\/hot-handler\.js:11, counted$/m, report);
   assert.deepEqual(chrome.traceEvents.filter((e) => e.cat === 'block').map((e) => e.args?.tally), ['work (counted)']);
 });
 
