@@ -22,19 +22,18 @@ function main(): void {
   // The main thread's clock, read from here: both clocks are monotonic, only their origins differ.
   const offset = performance.timeOrigin - data.mainTimeOrigin;
   const now = (): number => performance.now() + offset;
-  // The main thread's heartbeat is driven from here (see heartbeat.ts): a beat is one message. The
-  // first is asked for at once: until it is, a free loop and a held one look the same (no beat moves),
-  // and from it on a block in progress since before we came up can be told (detector.ts).
+  // The main thread's heartbeat is driven from here (see heartbeat.ts): a beat is one message, asked
+  // for by the watchdog's loop. The first is asked for at once: until it is, a free loop and a held one
+  // look the same (no beat moves), and from it on a block in progress since before we came up can be
+  // told (detector.ts).
   const askBeat = (): void => { if (Atomics.load(sync, SYNC_EXITING) === 0) parentPort?.postMessage(0); };
   askBeat();
   const firstAsk = now();
-  const beatTimer = setInterval(askBeat, data.heartbeatMs);
   debugLog(`worker up at ${firstAsk.toFixed(1)} (main clock); beat ${shared[SHARED_HEARTBEAT]} at ${shared[SHARED_BEAT_TS]}`);
 
   const writer = new SocketWriter(now);
   writer.connect(data.config.socket);
   const dropTimer = setInterval(() => writer.reportDrops(), DROP_REPORT_MS);
-  void beatTimer;
 
   parentPort?.on('message', (m: ToWorker) => {
     switch (m.t) {
@@ -69,6 +68,7 @@ function main(): void {
     exiting: () => Atomics.load(sync, SYNC_EXITING) === 1,
     agentStarting: () => Atomics.load(sync, SYNC_STARTING) === 1,
     firstAsk,
+    askBeat,
     probe,
     filter: { ownFiles: ownFiles() },
     emit: (event) => writer.control({ type: 'event', event }),

@@ -28,6 +28,21 @@ test('detector: a held loop arms at half the threshold, starts at the threshold,
   assert.equal(d.poll(2, 410, 415).kind, 'none');
 });
 
+test('detector: watching (the watchdog then looks every POLL_MS, else once a beat) from arm until the block ends', () => {
+  const d = new BlockDetector(50, 10);
+  assert.equal(d.poll(1, 100, 100).kind, 'none');
+  assert.equal(d.watching, false);
+  assert.equal(d.poll(1, 100, 136).kind, 'arm');
+  assert.equal(d.watching, true);
+  assert.equal(d.poll(1, 100, 161).kind, 'start');
+  assert.equal(d.watching, true);
+  assert.equal(d.poll(2, 200, 201).kind, 'end');
+  assert.equal(d.watching, false);
+  assert.equal(d.poll(2, 200, 236).kind, 'arm');
+  assert.equal(d.poll(3, 240, 241).kind, 'disarm');
+  assert.equal(d.watching, false);
+});
+
 test('detector: a late beat that recovers before the threshold disarms without a block; ids grow per block', () => {
   const d = new BlockDetector(100, 10);
   d.poll(1, 0, 0);

@@ -75,6 +75,9 @@ export class BlockDetector {
   /** Whether a block is going on (found and not yet over). */
   get blocking(): boolean { return this.state === 'blocking'; }
 
+  /** Whether the loop is late (armed: a block may be coming; or blocking). */
+  get watching(): boolean { return this.state !== 'idle'; }
+
   /**
    * beat: the heartbeat counter; beatTs: when it last moved (main thread's clock); now: the same clock.
    * A block's duration counts from the beat that was due (the loop was last seen free one period before).

@@ -14,6 +14,14 @@ import { choose, classify, framesToStack, urlToFile, pickLocation, blockWitness,
 import { classifyCause } from './cause.ts';
 import { debugLog, debugOn } from './debug-log.ts';
 
+/**
+ * How often the worker looks while the loop is late (armed or blocking): a stall's evidence (the tasks
+ * and turns it saw) comes from these looks. While the loop answers on time, it looks once per heartbeat
+ * period instead, in the same wake-up that asks for the next beat: every wake-up of ours preempts the
+ * program or its neighbours on a small machine. Measured on the HTTP bench (agent alone, 13-15 interleaved
+ * runs): an empty worker waking every 5 ms cost 1.7% of throughput by itself, and the separate 5 ms poll
+ * and 10 ms beat timers this replaced cost 1.046x in blocking mode (now 1.00x) and 1.170x in tree mode (1.137x).
+ */
 export const POLL_MS = 5;
 /** How long the live report waits for the stack snapshot before it goes out without a location. */
 const LIVE_WAIT_MS = 100;
@@ -70,6 +78,8 @@ export interface WatchdogOptions {
   agentStarting?: () => boolean;
   /** When the worker asked for its first beat (main thread's clock): no beat was due before. */
   firstAsk?: number;
+  /** Asks the main thread for its next beat (heartbeat.ts); the watchdog does so every heartbeatMs. */
+  askBeat?: () => void;
   probe: MainThreadProbe | undefined;
   filter: FrameFilter;
   emit: (ev: BlockEvent) => void;
@@ -118,7 +128,10 @@ interface Restart { profile: Profile; ownFrom?: number; ownTo?: number }
 
 export class Watchdog {
   private readonly detector: BlockDetector;
-  private timer: ReturnType<typeof setInterval> | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private stopped = false;
+  /** When the last beat was asked for (main thread's clock). */
+  private askedAt: number;
   private current: Evidence | undefined;
   private sampler: Promise<void> | undefined;
   private readonly lineCache = new Map<string, string[] | undefined>();
@@ -126,6 +139,7 @@ export class Watchdog {
   constructor(private readonly o: WatchdogOptions) {
     this.detector = new BlockDetector(o.thresholdMs, o.heartbeatMs);
     if (o.firstAsk !== undefined) this.detector.watchFrom(o.firstAsk);
+    this.askedAt = o.firstAsk ?? -Infinity;
   }
 
   private rotateTimer: ReturnType<typeof setInterval> | undefined;
@@ -141,12 +155,25 @@ export class Watchdog {
   private readyBeat: number | undefined;
 
   start(): void {
-    this.timer = setInterval(() => this.tick(), POLL_MS);
-    this.tick();
+    this.loop();
   }
 
+  /** One wake-up: a look at the heartbeat, then the next beat's request when one is due (see POLL_MS). */
+  private readonly loop = (): void => {
+    if (this.stopped) return;
+    this.tick();
+    const now = this.o.now();
+    // Half a poll of slack: a timer that fires a little early must not skip a beat.
+    if (now - this.askedAt >= this.o.heartbeatMs - POLL_MS / 2) {
+      this.askedAt = now;
+      this.o.askBeat?.();
+    }
+    this.timer = setTimeout(this.loop, this.detector.watching ? POLL_MS : this.o.heartbeatMs);
+  };
+
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
     if (this.rotateTimer) clearInterval(this.rotateTimer);
   }
 
