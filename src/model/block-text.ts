@@ -10,6 +10,20 @@ import type { Block, TallyNode, TaskNode } from './types.ts';
 export interface TextOptions { cwd?: string }
 
 const STALL_WORDS = 'a chain of short turns that never yielded to I/O';
+/** Below this, time spent waiting for a CPU is not worth a word (scheduling noise). */
+const QUEUED_WORTH_MS = 10;
+
+/** How long a loaded machine made the program wait for a CPU inside the block, when worth saying. */
+export function blockCpuWait(block: Block): number | undefined {
+  const q = block.queuedMs;
+  return q !== undefined && q >= QUEUED_WORTH_MS ? q : undefined;
+}
+
+/** "390 ms of it waiting for a CPU". */
+function queuedWords(block: Block): string | undefined {
+  const q = blockCpuWait(block);
+  return q !== undefined ? `${formatDuration(q)} of it waiting for a CPU` : undefined;
+}
 
 /** The line to point at: the agent's choice, else the innermost user frame, else the innermost frame. */
 export function blockLocation(block: Block): SourceLocation | undefined {
@@ -73,7 +87,8 @@ export function formatBlockLine(block: Block, model: TraceModel, opts: TextOptio
   const who = describeBlockTask(block, model, opts.cwd, true);
   const secs = (block.durationMs / 1000).toFixed(3);
   const took = block.final ? `took ${secs} seconds` : `has taken ${secs} seconds so far`;
-  const stall = block.cause === 'stall' ? ` (${STALL_WORDS})` : '';
+  const notes = [block.cause === 'stall' ? STALL_WORDS : undefined, queuedWords(block)].filter((w) => w !== undefined);
+  const stall = notes.length > 0 ? ` (${notes.join('; ')})` : '';
   const loc = blockLocation(block);
   const fn = blockFunction(block);
   const where = loc ? `blocked at ${formatLocation(loc, opts.cwd)}${fn ? ' in ' + fn : ''}` : 'blocked at an unknown line (no stack was captured)';
@@ -86,6 +101,8 @@ export function formatBlockDiagnostic(block: Block, model: TraceModel): string {
   const soFar = block.final ? '' : ' so far';
   const context = [describeBlockTask(block, model, undefined, false)];
   if (block.cause === 'stall') context.push(STALL_WORDS);
+  const queued = queuedWords(block);
+  if (queued) context.push(queued);
   return safeLine(`blocked the event loop for ${formatDuration(block.durationMs)}${soFar}${fn ? ' in ' + fn : ''} (${context.join('; ')})`);
 }
 

@@ -89,6 +89,7 @@ function summaryBlock(model: TraceModel, b: Block): SummaryBlock {
   };
   // In a counted task: its tally, which `tallies` lists (taskId is then its nearest listed ancestor).
   if (b.tallyId !== undefined && model.tallies.has(b.tallyId)) out.tallyId = String(b.tallyId);
+  if (b.queuedMs !== undefined && b.queuedMs >= 1) out.queuedMs = ms(b.queuedMs);
   // The agent's choice of line, else the innermost frame in the user's code; absent when there is none.
   const loc = b.location ?? b.stack.find((f) => isUserCode(f.file));
   if (loc) out.location = copyLocation(loc);

@@ -80,6 +80,11 @@ export interface BlockEvent {
   taskId?: number;
   /** When the code that ran was a counted task's (a hot call site's, see TallyEvent): that tally. */
   tallyId?: number;
+  /**
+   * Of durationMs, how long the main thread was ready to run but waited for a CPU (a loaded machine), where
+   * the OS tells it (Linux). Such waiting does not make a block: only what is left must pass the threshold.
+   */
+  queuedMs?: number;
   /** Innermost frame in the user's own code (not node internals or node_modules, when such a frame exists). */
   location?: SourceLocation;
   stack: SourceLocation[];

@@ -23,6 +23,8 @@ export interface SummaryBlock {
   durationMs: number; taskId: string | null; cause: 'callback' | 'stall';
   /** Present when the block ran in a counted task of this tally (in `tallies`); taskId is its nearest listed ancestor. */
   tallyId?: string;
+  /** Of durationMs, how long the program waited for a CPU (see BlockEvent.queuedMs); absent when not known or under 1 ms. */
+  queuedMs?: number;
   location?: SourceLocation; stack: SourceLocation[];
 }
 

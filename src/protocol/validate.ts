@@ -40,7 +40,7 @@ const SHAPES: Record<string, Record<string, Check>> = {
   cancel: { ts: num, id: int, reason: oneOf(CANCEL_REASONS) },
   group: { ts: num, id: int, members: arrayOf(int) },
   tally: { ts: num, id: int, parentId: int, 'parentTally?': int, kind: oneOf(TASK_KINDS), name: str, 'site?': location, count: int, resolved: int, rejected: int, cancelled: int, runs: int, runMs: num, firstTs: num },
-  block: { ts: num, id: int, final: bool, durationMs: num, cause: oneOf(['callback', 'stall']), 'taskId?': int, 'tallyId?': int, 'location?': location, stack: arrayOf(location) },
+  block: { ts: num, id: int, final: bool, durationMs: num, cause: oneOf(['callback', 'stall']), 'taskId?': int, 'tallyId?': int, 'queuedMs?': num, 'location?': location, stack: arrayOf(location) },
   drop: { ts: num, count: int, reason: str },
   exit: { ts: num, code: nullable(int), signal: nullable(str), reason: oneOf(['exit', 'crash', 'killed', 'lost']), 'error?': str },
 };

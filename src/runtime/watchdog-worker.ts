@@ -9,6 +9,7 @@ import { SocketWriter } from './watchdog/socket-writer.ts';
 import { MainThreadProbe } from './watchdog/inspector-probe.ts';
 import { Watchdog, type SamplerPolicy } from './watchdog/watchdog.ts';
 import { ownFiles } from './watchdog/own-files.ts';
+import { threadSchedReader } from './watchdog/thread-sched.ts';
 import { debugLog } from './watchdog/debug-log.ts';
 import { SHARED_BEAT_TS, SHARED_HEARTBEAT } from './contracts.ts';
 
@@ -74,6 +75,8 @@ function main(): void {
     emit: (event) => writer.control({ type: 'event', event }),
     sampler: samplerPolicy(data.config.mode, data.config.sampler),
     hrOffsetMs: Number(process.hrtime.bigint()) / 1e6 - now(),
+    // The main thread's tid is the process id (Linux).
+    threadSched: threadSchedReader(process.pid),
   });
   watchdog.start();
   finishing = () => watchdog.finish().catch(() => undefined);

@@ -9,7 +9,7 @@ test('examples/fan-out.js: same output as plain node, the fan-out in the tree, t
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, plain.stdout);
   // The block, as it happened, at the line of checksum()'s loop.
-  assert.match(r.stderr, /^Executing <setTimeout callback at examples\/fan-out\.js:35> took \d\.\d{3} seconds, blocked at examples\/fan-out\.js:16:\d+ in checksum$/m);
+  assert.match(r.stderr, /^Executing <setTimeout callback at examples\/fan-out\.js:35> took \d\.\d{3} seconds(?: \(\d+ ms of it waiting for a CPU\))?, blocked at examples\/fan-out\.js:16:\d+ in checksum$/m);
   // The tree: the Promise.all fan-out with its three fetchUser tasks, the race, the cancelled reminder.
   assert.match(r.stderr, /Promise\.all \[3\] {2}examples\/fan-out\.js:26\n.*fetchUser ×3 {2}\(3 resolved\) {2}examples\/fan-out\.js:8/);
   assert.match(r.stderr, /Promise\.race \[2\] {2}examples\/fan-out\.js:29/);

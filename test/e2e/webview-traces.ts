@@ -54,7 +54,7 @@ export function dashboardTrace(): TraceEvent[] {
     { type: 'run', ts: 200, id: 21, dur: 0.2 }, { type: 'run', ts: 220, id: 21, dur: 0.2 }, { type: 'run', ts: 240, id: 21, dur: 0.2 },
     { type: 'spawn', ts: 241, id: 22, parentId: 0, kind: 'immediate', name: 'flushLogs', site: loc('log.js', 12, 'main') },
     { type: 'run', ts: 245, id: 22, dur: 70 },
-    { type: 'block', ts: 245, id: 2, final: true, durationMs: 70, cause: 'callback', taskId: 22, location: loc('log.js', 17, 'flushLogs'), stack: [loc('log.js', 17, 'flushLogs')] },
+    { type: 'block', ts: 245, id: 2, final: true, durationMs: 70, cause: 'callback', taskId: 22, queuedMs: 30, location: loc('log.js', 17, 'flushLogs'), stack: [loc('log.js', 17, 'flushLogs')] },
     { type: 'settle', ts: 315, id: 22, state: 'resolved' },
     { type: 'exit', ts: 320, code: 0, signal: null, reason: 'exit' },
   ];

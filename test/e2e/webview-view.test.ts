@@ -121,6 +121,9 @@ describe('blocking and timeline', () => {
     assert.equal(rows.length, 2);
     assert.match(rows[0].text, /120 ms.*renderMarkdown.*posts\.js:42/);
     assert.match(rows[1].text, /70\.0 ms.*flushLogs.*log\.js:17/);
+    // Part of it the program only waited for a CPU (a loaded machine): said on its row, and only there.
+    assert.match(rows[1].text, /30\.0 ms CPU wait/);
+    assert.doesNotMatch(rows[0].text, /CPU wait/);
     assert.match(await page.textContent('.blocks .pane-title') ?? '', /Blocking \(2\).*threshold 50/);
   });
 

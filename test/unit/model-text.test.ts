@@ -96,6 +96,20 @@ test('a block in a task the user would not recognise is placed by its nearest li
   assert.equal(formatBlockDiagnostic(b, m), 'blocked the event loop for 90 ms in parse (promise callback in loadDashboard)');
 });
 
+test('a block on a loaded machine says how much of it was spent waiting for a CPU (from 10 ms), in every wording', () => {
+  const m = new TraceModel(shopTrace().events);
+  const b = { ts: 1, id: 9, final: true, durationMs: 304, queuedMs: 140.2, cause: 'callback' as const, taskId: 1, stack: [at(21, 3, 'spin')] };
+  assert.equal(formatBlockLine(b, m, { cwd: CWD }),
+    'Executing <loadDashboard at src/app.js:20> took 0.304 seconds (140 ms of it waiting for a CPU), blocked at src/app.js:21:3 in spin');
+  assert.equal(formatBlockDiagnostic(b, m), 'blocked the event loop for 304 ms in spin (loadDashboard; 140 ms of it waiting for a CPU)');
+  assert.equal(formatBlockLine({ ...b, cause: 'stall' }, m, { cwd: CWD }),
+    'Executing <loadDashboard at src/app.js:20> took 0.304 seconds (a chain of short turns that never yielded to I/O; 140 ms of it waiting for a CPU), blocked at src/app.js:21:3 in spin');
+  // A few ms of scheduling is noise on any machine: not worth a word.
+  assert.equal(formatBlockDiagnostic({ ...b, queuedMs: 6 }, m), 'blocked the event loop for 304 ms in spin (loadDashboard)');
+  const summary = buildSummary(new TraceModel(shopTrace().block({ id: 2, durationMs: 304, queuedMs: 140.2, taskId: 1, stack: [at(21, 3, 'spin')] }).events));
+  assert.equal(summary.blocks.find((x) => x.durationMs === 304)?.queuedMs, 140.2);
+});
+
 test('formatBlockDiagnostic is the editor wording', () => {
   const m = new TraceModel(shopTrace().events);
   assert.equal(formatBlockDiagnostic(m.blocks.get(1)!, m), 'blocked the event loop for 215 ms in crunch (setTimeout callback)');

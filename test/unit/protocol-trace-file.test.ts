@@ -39,6 +39,13 @@ test('trace file: not a trace, or another schema version, is refused with what w
   assert.throws(() => parseTrace(JSON.stringify({ type: 'header', schema: 'loopscope.trace/9' }) + '\n'), /field "schema".*reads loopscope\.trace\/1/);
 });
 
+test('trace file: a block\'s wait for a CPU is an optional number, checked like any field', () => {
+  const block = { type: 'block', ts: 3, id: 1, final: true, durationMs: 120, cause: 'callback', queuedMs: 40.5, stack: [] };
+  const t = parseTrace(header + JSON.stringify(block) + '\n' + JSON.stringify({ ...block, id: 2, queuedMs: '40' }) + '\n');
+  assert.deepEqual(t.events, [block]);
+  assert.match(t.errors[0]!, /^line 3 \(block\): field "queuedMs"/);
+});
+
 test('trace file: a block in a counted task carries its tally id, checked like any field', () => {
   const block = { type: 'block', ts: 3, id: 1, final: true, durationMs: 120, cause: 'callback', taskId: 1, tallyId: 2, stack: [] };
   const t = parseTrace(header + JSON.stringify(block) + '\n' + JSON.stringify({ ...block, id: 2, tallyId: 'x' }) + '\n');

@@ -2,6 +2,7 @@
 // selects its task everywhere; Enter / double-click opens its location (in VS Code) or shows it (standalone).
 import type { Block } from '../../src/model/types.ts';
 import { formatLocation } from '../../src/model/paths.ts';
+import { blockCpuWait } from '../../src/model/block-text.ts';
 import { el, clip } from '../dom.ts';
 import { formatMs } from '../glyphs.ts';
 import { VirtualList } from '../virtual-list.ts';
@@ -85,7 +86,11 @@ export class BlocksView {
       el('span', 'task', clip(this.cb.taskName(b), 60)),
     );
     if (b.cause === 'stall') row.appendChild(el('span', 'badge', 'stall'));
-    row.setAttribute('aria-label', `${formatMs(b.durationMs)} in ${fn} at ${where}${b.cause === 'stall' ? ', stall of many short turns' : ''}`);
+    // A loaded machine: part of the block the program only waited for a CPU.
+    const wait = blockCpuWait(b);
+    if (wait !== undefined) row.appendChild(el('span', 'badge', `${formatMs(wait)} CPU wait`));
+    const notes = `${b.cause === 'stall' ? ', stall of many short turns' : ''}${wait !== undefined ? `, ${formatMs(wait)} of it waiting for a CPU` : ''}`;
+    row.setAttribute('aria-label', `${formatMs(b.durationMs)} in ${fn} at ${where}${notes}`);
   }
 
   private onKey(e: KeyboardEvent): void {

@@ -7,17 +7,24 @@
 // until it asks, no beat is due. A loop that is free but was never asked is not late: lateness counts
 // from the worker's first request (watchFrom). A block in progress when the worker comes up is still
 // dated from the last beat (the agent's start, at worst): the loop was last seen free then.
+//
+// A loaded machine: a main thread that is ready to run but waits for a CPU is late too, through no
+// fault of the program. When the OS says how long it waited for a CPU (thread-sched.ts), that
+// wait is taken off the lateness: a stretch is a block only if what is left passes the threshold. A
+// block's duration stays its wall time (how long the loop was held, which is what the program's users
+// waited); the wait inside it is reported beside it.
+import type { SchedSample } from './thread-sched.ts';
 
 export type Reading =
   | { kind: 'none' }
   /** Late by half the threshold: a block may be coming; start gathering evidence (the sampler). */
   | { kind: 'arm'; since: number }
   /** Late by the threshold: a block, reported now while it goes on. `since` = when the loop was last free. */
-  | { kind: 'start'; id: number; since: number; durationMs: number }
+  | { kind: 'start'; id: number; since: number; durationMs: number; queuedMs?: number }
   /** The block goes on (polled while blocked). */
-  | { kind: 'ongoing'; id: number; since: number; durationMs: number }
-  /** The heartbeat moved again: the block is over. */
-  | { kind: 'end'; id: number; since: number; durationMs: number }
+  | { kind: 'ongoing'; id: number; since: number; durationMs: number; queuedMs?: number }
+  /** The heartbeat moved again: the block is over. `queuedMs`: of its duration, how long the main thread waited for a CPU. */
+  | { kind: 'end'; id: number; since: number; durationMs: number; queuedMs?: number }
   /** Armed but the loop moved before the threshold: no block. */
   | { kind: 'disarm' };
 
@@ -32,6 +39,12 @@ export class BlockDetector {
   private ownUntil = -Infinity;
   /** A block in progress cannot have begun before this (the loop was idle then): see heldSince(). */
   private notBefore = -Infinity;
+  /** The scheduler's counters for the main thread when the beat last moved, and at the last look. */
+  private schedAtBeat: SchedSample | undefined;
+  private lastSched: SchedSample | undefined;
+  private lastLook = 0;
+  /** A wait for a CPU still going on (not yet in the counters): looks that found the thread runnable and not run. */
+  private waitingMs = 0;
 
   constructor(private readonly thresholdMs: number, private readonly heartbeatMs: number) {}
 
@@ -79,33 +92,42 @@ export class BlockDetector {
   get watching(): boolean { return this.state !== 'idle'; }
 
   /**
-   * beat: the heartbeat counter; beatTs: when it last moved (main thread's clock); now: the same clock.
+   * beat: the heartbeat counter; beatTs: when it last moved (main thread's clock); now: the same clock;
+   * sched: the scheduler's counters for the main thread now, when the OS says.
    * A block's duration counts from the beat that was due (the loop was last seen free one period before).
    */
-  poll(beat: number, beatTs: number, now: number): Reading {
+  poll(beat: number, beatTs: number, now: number, sched?: SchedSample): Reading {
+    const waited = this.waitedForCpu(now, sched);
     if (beat !== this.lastBeat) {
       this.lastBeat = beat;
+      this.schedAtBeat = sched;
+      this.waitingMs = 0;
       const was = this.state;
       this.state = 'idle';
       if (was === 'blocking') {
         // The loop is free again at beatTs (the first beat after the block ran then).
         // (A beat time from before the block means it was read mid-update: the block ends about now.)
         const end = beatTs > this.since ? beatTs : now;
-        return { kind: 'end', id: this.blockId, since: this.since, durationMs: Math.max(0, end - this.since) };
+        const durationMs = Math.max(0, end - this.since);
+        return { kind: 'end', id: this.blockId, since: this.since, durationMs, ...queuedIn(waited, durationMs) };
       }
       if (was === 'armed') return { kind: 'disarm' };
       return { kind: 'none' };
     }
-    if (this.state === 'blocking') return { kind: 'ongoing', id: this.blockId, since: this.since, durationMs: now - this.since };
+    if (this.state === 'blocking') {
+      const durationMs = now - this.since;
+      return { kind: 'ongoing', id: this.blockId, since: this.since, durationMs, ...queuedIn(waited, durationMs) };
+    }
     // The next beat was due one period after the last; the loop has been held since then (not before
     // our own activity ended).
     const since = Math.max(beatTs + this.heartbeatMs, this.ownUntil, this.notBefore);
-    // Late only past a beat that was asked for.
-    const late = now - Math.max(since, this.askedFrom);
+    // Late only past a beat that was asked for, and not by the time it waited for a CPU.
+    const late = now - Math.max(since, this.askedFrom) - (waited ?? 0);
     if (late >= this.thresholdMs) {
       this.state = 'blocking';
       this.since = since;
-      return { kind: 'start', id: ++this.blockId, since, durationMs: now - since };
+      const durationMs = now - since;
+      return { kind: 'start', id: ++this.blockId, since, durationMs, ...queuedIn(waited, durationMs) };
     }
     if (this.state === 'idle' && late >= this.thresholdMs / 2) {
       this.state = 'armed';
@@ -113,6 +135,30 @@ export class BlockDetector {
     }
     return { kind: 'none' };
   }
+
+  /**
+   * How long the main thread has waited for a CPU since the beat moved: the waits the counters already
+   * hold, plus one still going on. Measured from the first look after the beat (a wait between the beat
+   * and that look is missed; one before the next beat was due is counted: a period or so each at most).
+   */
+  private waitedForCpu(now: number, sched: SchedSample | undefined): number | undefined {
+    const last = this.lastSched;
+    this.lastSched = sched;
+    const sinceLast = now - this.lastLook;
+    this.lastLook = now;
+    if (!sched || !this.schedAtBeat || !last) return undefined;
+    // It ran since the last look: a wait before that is in the counters now. Runnable at both looks and not
+    // run in between: waiting still (a running thread's run time moves at every tick, 4 ms at most).
+    if (sched.runMs !== last.runMs || sched.queuedMs !== last.queuedMs) this.waitingMs = 0;
+    else if (sched.runnable && last.runnable) this.waitingMs += sinceLast;
+    return Math.max(0, sched.queuedMs - this.schedAtBeat.queuedMs) + this.waitingMs;
+  }
+}
+
+/** The run-queue wait inside a block of durationMs, when known and worth saying (at least 1 ms). */
+function queuedIn(waited: number | undefined, durationMs: number): { queuedMs?: number } {
+  if (waited === undefined || waited < 1) return {};
+  return { queuedMs: Math.min(waited, durationMs) };
 }
 
 /**

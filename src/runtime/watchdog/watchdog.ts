@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { BlockEvent, SamplerPolicy, SourceLocation } from '../../protocol/index.ts';
 import { SHARED_BEAT_TS, SHARED_CURRENT_TALLY, SHARED_CURRENT_TASK, SHARED_HEARTBEAT, SHARED_TURNS } from '../contracts.ts';
 import { BlockDetector, withoutOwn, type Reading } from './detector.ts';
+import type { ThreadSched } from './thread-sched.ts';
 import type { CallFrame, MainThreadProbe, Profile, StackSnapshot } from './inspector-probe.ts';
 import { choose, classify, framesToStack, urlToFile, pickLocation, blockWitness, stallLocation, type FrameFilter, type PausedWitness } from './locate.ts';
 import { classifyCause } from './cause.ts';
@@ -97,6 +98,8 @@ export interface WatchdogOptions {
   sampler: SamplerPolicy;
   /** CLOCK_MONOTONIC (ms, the profiler's clock) minus the main thread's performance.now(). */
   hrOffsetMs: number;
+  /** The scheduler's counters for the main thread, where the OS tells them: starvation is not a block (detector.ts). */
+  threadSched?: ThreadSched | undefined;
 }
 
 /** A stack snapshot; inBlock: the heartbeat had not moved when it arrived; at: when it was taken (main thread's clock). */
@@ -121,6 +124,8 @@ interface Evidence {
   dropped?: boolean;
   /** The sampler restart queued while the block went on (see onStart): its time is ours, not the block's. */
   restart?: Promise<Restart | undefined>;
+  /** Of the block so far, how long the main thread waited for a CPU (a loaded machine), when known. */
+  queuedMs?: number | undefined;
 }
 
 /** A sampler restart's profile, and when it held the main thread (its clock, ms) if known. */
@@ -184,8 +189,8 @@ export class Watchdog {
   async finish(): Promise<void> {
     this.stop();
     const s = this.o.shared;
-    const r = this.detector.poll(s[SHARED_HEARTBEAT]!, s[SHARED_BEAT_TS]!, this.o.now());
-    if (r.kind === 'end') await this.onEnd(r.id, r.since, r.durationMs, EXIT_WAIT_MS);
+    const r = this.detector.poll(s[SHARED_HEARTBEAT]!, s[SHARED_BEAT_TS]!, this.o.now(), this.o.threadSched?.());
+    if (r.kind === 'end') await this.onEnd(r.id, r.since, r.durationMs, EXIT_WAIT_MS, r.queuedMs);
     // A block that ended just before the exit may still be gathering its final report: the exit
     // event must come after it (bounded: the main thread waits for us only so long).
     else if (this.ending) await withTimeout(this.ending, EXIT_WAIT_MS * 2);
@@ -205,7 +210,7 @@ export class Watchdog {
     if (this.samplerStarting) this.detector.excuse(Math.min(now, this.samplerExcuseUntil));
     let r: Reading;
     try {
-      r = this.detector.poll(s[SHARED_HEARTBEAT]!, s[SHARED_BEAT_TS]!, now);
+      r = this.detector.poll(s[SHARED_HEARTBEAT]!, s[SHARED_BEAT_TS]!, now, this.o.threadSched?.());
     } catch { return; }
     if (this.o.sampler === 'always' && !this.sampler && this.readyBeat !== undefined && s[SHARED_HEARTBEAT] !== this.readyBeat && !this.detector.blocking) {
       this.startSampler(true);
@@ -214,17 +219,18 @@ export class Watchdog {
     switch (r.kind) {
       case 'arm': this.armed = true; this.startSampler(false); break;
       case 'disarm': this.armed = false; break;
-      case 'start': this.onStart(r.id, r.since, r.durationMs); break;
+      case 'start': this.onStart(r.id, r.since, r.durationMs, r.queuedMs); break;
       case 'ongoing':
         if (this.current) {
           const ev = this.current;
+          ev.queuedMs = r.queuedMs;
           ev.tasks.add(s[SHARED_CURRENT_TASK]!);
           const turns = s[SHARED_TURNS]!;
           if (turns !== ev.turns) { ev.turns = turns; ev.turningPolls++; }
         }
         break;
       case 'end': {
-        const ending = this.onEnd(r.id, r.since, r.durationMs).catch(() => undefined);
+        const ending = this.onEnd(r.id, r.since, r.durationMs, FINAL_WAIT_MS, r.queuedMs).catch(() => undefined);
         this.ending = ending;
         void ending.then(() => { if (this.ending === ending) this.ending = undefined; });
         break;
@@ -326,7 +332,7 @@ export class Watchdog {
     }, () => undefined);
   }
 
-  private onStart(id: number, since: number, durationMs: number): void {
+  private onStart(id: number, since: number, durationMs: number, queuedMs: number | undefined): void {
     const s = this.o.shared;
     this.startSampler(false);
     const beat = s[SHARED_HEARTBEAT]!;
@@ -353,14 +359,16 @@ export class Watchdog {
     const turns = s[SHARED_TURNS]!;
     const ev: Evidence = {
       id, since, taskId: s[SHARED_CURRENT_TASK]!, tallyId: s[SHARED_CURRENT_TALLY]!, beat, pause, live, tasks: new Set([s[SHARED_CURRENT_TASK]!]), turns, turningPolls: 0,
+      queuedMs,
     };
     this.current = ev;
   }
 
-  private async onEnd(id: number, since: number, durationMs: number, waitMs = FINAL_WAIT_MS): Promise<void> {
+  private async onEnd(id: number, since: number, durationMs: number, waitMs: number, queuedMs: number | undefined): Promise<void> {
     this.armed = false;
     const ev = this.current;
     if (!ev || ev.id !== id) return;
+    ev.queuedMs = queuedMs;
     const answer = await withTimeout(ev.pause, waitMs);
     // Taken before the loop came back (known from its own clock), it witnessed the block, even when
     // the heartbeat had moved by the time it arrived (at exit the last beat races the answer).
@@ -457,6 +465,7 @@ export class Watchdog {
     };
     if (ev.taskId) block.taskId = ev.taskId;
     if (ev.tallyId) block.tallyId = ev.tallyId;
+    if (ev.queuedMs !== undefined) block.queuedMs = Math.round(Math.min(ev.queuedMs, durationMs) * 1000) / 1000;
     if (location) block.location = location;
     const send = (b: BlockEvent): void => {
       if (lineOnly && b.location) b.location = { ...b.location, column: this.firstColumn(b.location.file, b.location.line) };
