@@ -6,7 +6,7 @@
 //   blocking  node bin/loopscope.js run --mode blocking --quiet --summary <f> -- <workload>
 // and compares the medians of what each workload measured about itself (not process start-up).
 // Also available: agent-tree / agent-blocking (the agent preloaded directly, events discarded: no launcher cost),
-// and tree-nosampler (tree mode with --sampler never: what tree mode's always-on V8 sampler costs, by difference).
+// and tree-sampler (tree mode with --sampler always: what V8's sampling profiler would cost, by difference).
 // Usage: node bench/run.mjs [--runs 7] [--only a,b,c] [--modes baseline,tree,blocking] [--node <node>]
 //        [--scale 1] [--timeout 120] [--nice=-10] [--no-summary] [--no-latest] [--out bench/results/overhead.json]
 // --nice runs every measured process tree (program, CLI, load generator) at that niceness: on a shared 2-core
@@ -28,8 +28,8 @@ const CLI = path.join(root, 'bin/loopscope.js');
 const CLI_BUNDLE = path.join(root, 'dist/cli.cjs');
 const AGENT = path.join(root, 'dist/runtime/agent.cjs');
 const LATEST = '/tmp/team/bench-latest.txt';
-const ALL_MODES = ['baseline', 'tree', 'blocking', 'tree-nosampler', 'agent-tree', 'agent-blocking'];
-const CLI_MODES = ['tree', 'blocking', 'tree-nosampler'];
+const ALL_MODES = ['baseline', 'tree', 'blocking', 'tree-sampler', 'agent-tree', 'agent-blocking'];
+const CLI_MODES = ['tree', 'blocking', 'tree-sampler'];
 
 let parsed;
 try {
@@ -100,7 +100,7 @@ function command(mode, workload, summaryFile) {
   if (mode === 'baseline') return { args: [workload.file], env: baseEnv };
   if (CLI_MODES.includes(mode)) {
     const summary = opt['no-summary'] ? [] : ['--summary', summaryFile];
-    const how = mode === 'tree-nosampler' ? ['--mode', 'tree', '--sampler', 'never'] : ['--mode', mode];
+    const how = mode === 'tree-sampler' ? ['--mode', 'tree', '--sampler', 'always'] : ['--mode', mode];
     return { args: [CLI, 'run', ...how, '--quiet', ...summary, '--', workload.file], env: baseEnv };
   }
   const agentMode = mode.slice('agent-'.length);

@@ -26,9 +26,10 @@ ${RUN_USAGE}
   --exact <n|all>           tasks each call site records one by one (default 100, and 100 more each second); beyond
                             that a hot site's tasks are counted ("×N counted" in the tree); all: record every task
   --sampler always|late|never
-                            V8's sampling profiler, which finds the exact line of a block inside JSON.parse and
-                            other uninterruptible calls: always (tree mode's default), from the first slow
-                            turn (late), or never (blocking mode's default; cheaper on call-heavy servers)
+                            V8's sampling profiler, which finds the exact line of a block inside an uninterruptible
+                            builtin (tree mode finds JSON.parse/stringify in your code without it): from the
+                            start (always), from the first slow turn (late), or never (the default); running,
+                            it costs call-heavy servers a few percent
 
 ${REPORT_USAGE}
   Prints the task tree and the blocking summary of a recorded trace; --html writes a standalone page.

@@ -32,7 +32,7 @@ export interface AgentConfig {
   includeNodeModules: boolean;
   /** Child Node processes connect as runs of their own (the Loopscope Terminal) instead of being ignored. */
   followChildren: boolean;
-  /** The watchdog's sampler; unset: 'always' in tree mode, 'never' in blocking mode. */
+  /** The watchdog's sampler; unset: 'never' (tree mode marks JSON.parse/stringify and counts turns instead). */
   sampler?: SamplerPolicy;
   /** Set by the agent for its child processes: they are not the root of the run. */
   child?: boolean;

@@ -3,7 +3,7 @@
 // while the main thread is still stuck in the blocking call.
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import type { AgentConfig, ControlMessage } from '../protocol/index.ts';
+import type { AgentConfig, ControlMessage, SourceLocation } from '../protocol/index.ts';
 import { SHARED_SLOTS, type RecordSink } from './contracts.ts';
 import { beat } from './heartbeat.ts';
 import { SYNC_EXITING, SYNC_FLUSH_ACK, SYNC_SLOTS, SYNC_STARTING, type ToWorker, type WatchdogData } from './watchdog/messages.ts';
@@ -84,6 +84,10 @@ export class WorkerChannel implements RecordSink {
 
   control(msg: ControlMessage): void {
     this.post({ t: 'control', msg });
+  }
+
+  builtinSite(site: number, location: SourceLocation): void {
+    this.post({ t: 'builtin-site', site, location });
   }
 
   dropped(count: number, reason: string): void {

@@ -1,13 +1,15 @@
 // How the parts of the agent meet. The channel (channel.ts) owns the socket through the watchdog worker;
 // task tracking (tasks/) records into Float64Array chunks and hands them over; the watchdog reads the
 // shared state to know that the loop turns and which task runs.
-import type { AgentConfig, ControlMessage } from '../protocol/index.ts';
+import type { AgentConfig, ControlMessage, SourceLocation } from '../protocol/index.ts';
 
 /** The main-thread side of the channel. Never throws; when the consumer is gone it drops and counts. */
 export interface RecordSink {
   /** Hand over `count` records (RECORD_SLOTS float64s each) at the start of `chunk`; ownership passes to the sink. */
   records(chunk: Float64Array, count: number): void;
   control(msg: ControlMessage): void;
+  /** Where a marked builtin call site is (SHARED_BUILTIN_SITE): for the watchdog only, once per site. */
+  builtinSite?(site: number, location: SourceLocation): void;
   /** Count events dropped to honour a memory cap (reported as a drop event). */
   dropped(count: number, reason: string): void;
 }
@@ -24,7 +26,11 @@ export const SHARED_TURNS = 4; // main (tree mode): bumped each time an awaiting
 // The tally whose counted task runs now (0: an exact task runs, or none): SHARED_CURRENT_TASK then holds its
 // nearest exact ancestor, and a block is named after the tally (a hot handler's block is in a counted call).
 export const SHARED_CURRENT_TALLY = 5;
-export const SHARED_SLOTS = 8; // room to grow: slots 6..7 are free
+// main (tree mode): the global site id of the JSON.parse/stringify call running now (0: none), and the
+// heartbeat count when it began. Such a call answers no stack snapshot until it returns; this names it.
+export const SHARED_BUILTIN_SITE = 6;
+export const SHARED_BUILTIN_BEAT = 7;
+export const SHARED_SLOTS = 8; // full: growing it means a bigger SharedArrayBuffer (channel.ts)
 
 /** The agent's per-process state, on globalThis under this symbol (Symbol.for, so it survives being bundled twice). */
 export const AGENT_STATE_KEY = Symbol.for('loopscope.agent');

@@ -12,6 +12,7 @@ import { ownFiles } from './watchdog/own-files.ts';
 import { threadSchedReader } from './watchdog/thread-sched.ts';
 import { debugLog } from './watchdog/debug-log.ts';
 import { SHARED_BEAT_TS, SHARED_HEARTBEAT } from './contracts.ts';
+import type { SourceLocation } from '../protocol/index.ts';
 
 /** Drop counts are reported at most this often (and at exit). */
 const DROP_REPORT_MS = 250;
@@ -41,6 +42,7 @@ function main(): void {
       case 'records': writer.records(m.buf, m.count); break;
       case 'control': writer.control(m.msg); break;
       case 'dropped': writer.dropped(m.count, m.reason); break;
+      case 'builtin-site': builtinSite(m.site, m.location); break;
       case 'flush': debugLog('flush requested'); void finishing().then(() => {
         // Our inspector session must be gone before the process exits: a connected session makes
         // Node print "Waiting for the debugger to disconnect..." to the user's stderr.
@@ -58,6 +60,7 @@ function main(): void {
   // Defined below; a flush can only arrive after the watchdog exists (messages wait for this turn to end).
   let finishing = (): Promise<void> => Promise.resolve();
   let closeProbe = (): void => undefined;
+  let builtinSite = (_site: number, _location: SourceLocation): void => undefined;
 
   let probe: MainThreadProbe | undefined;
   try { probe = new MainThreadProbe(); } catch { probe = undefined; }
@@ -73,7 +76,7 @@ function main(): void {
     probe,
     filter: { ownFiles: ownFiles() },
     emit: (event) => writer.control({ type: 'event', event }),
-    sampler: samplerPolicy(data.config.mode, data.config.sampler),
+    sampler: samplerPolicy(data.config.sampler),
     hrOffsetMs: Number(process.hrtime.bigint()) / 1e6 - now(),
     // The main thread's tid is the process id (Linux).
     threadSched: threadSchedReader(process.pid),
@@ -81,23 +84,29 @@ function main(): void {
   watchdog.start();
   finishing = () => watchdog.finish().catch(() => undefined);
   closeProbe = () => probe?.close();
+  builtinSite = (site, location) => watchdog.builtinSite(site, location);
   void dropTimer;
 }
 
 /**
- * Tree mode already pays for task tracking, so the sampler runs from the start there. Blocking-only
- * mode must cost ≤1.1x: measured on the await-heavy bench, starting the sampler at the first late
- * heartbeat ('late') cost 1.3x of main-thread time (Profiler.start logs all code, ~40 ms, and the
- * program was one long stall), stack snapshots alone ('never') 0.95-1.05x. So blocking mode takes
- * snapshots only, and gives up the exact line of uninterruptible builtins (JSON.parse: the statement
- * after it) and telling stalls from callbacks (all 'callback'). The launcher's choice (`--sampler`) comes
- * in the config; LOOPSCOPE_SAMPLER=always|late|never in the program's environment overrides both.
+ * Neither mode runs the sampler unless asked. Blocking-only mode must cost ≤1.1x: measured on the
+ * await-heavy bench, starting the sampler at the first late heartbeat ('late') cost 1.3x of main-thread
+ * time (Profiler.start logs all code, ~40 ms, and the program was one long stall), stack snapshots alone
+ * ('never') 0.95-1.05x. Blocking mode so gives up the exact line of uninterruptible builtins (JSON.parse:
+ * the statement after it) and telling stalls from callbacks (all 'callback'). Tree mode has both for the
+ * user's own code without it: the rewrite marks JSON.parse/stringify calls, and counts turns. Always on,
+ * the sampler cost the HTTP bench 0.02-0.04x of throughput for a server that never blocks, and every
+ * start of it (at each block it testifies for, and each rotation) holds the main thread while V8 logs all
+ * code: 6-45 ms on a small program, 110-200 ms with 400k objects on the heap. What tree mode gives up: an
+ * uninterruptible builtin other than JSON's, or in code we do not rewrite, is placed at the statement after
+ * it; a stall of code we do not rewrite is reported as 'callback'. The launcher's choice (`--sampler`)
+ * comes in the config; LOOPSCOPE_SAMPLER=always|late|never in the program's environment overrides both.
  */
-function samplerPolicy(mode: string, chosen: SamplerPolicy | undefined): SamplerPolicy {
+function samplerPolicy(chosen: SamplerPolicy | undefined): SamplerPolicy {
   const env = process.env.LOOPSCOPE_SAMPLER;
   if (env === 'always' || env === 'late' || env === 'never') return env;
   if (chosen === 'always' || chosen === 'late' || chosen === 'never') return chosen;
-  return mode === 'tree' ? 'always' : 'never';
+  return 'never';
 }
 
 try { main(); } catch { /* the run goes without the watchdog; the user's program is unaffected */ }

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import type { SourceLocation } from '../../src/protocol/index.ts';
 import { classifyCause } from '../../src/runtime/watchdog/cause.ts';
 import type { Profile, ProfileNode } from '../../src/runtime/watchdog/inspector-probe.ts';
-import { blockWitness, choose, classify, pickLocation, sampledWitness, stallLocation, urlToFile, type PausedWitness } from '../../src/runtime/watchdog/locate.ts';
+import { blockWitness, builtinWitness, choose, classify, pickLocation, sampledWitness, stallLocation, urlToFile, type PausedWitness } from '../../src/runtime/watchdog/locate.ts';
 
 const APP = '/srv/my app/server.js';
 const APP_URL = 'file:///srv/my%20app/server.js';
@@ -185,4 +185,22 @@ test('locate: a profile restarted inside a block is asked only when the one runn
   const late = { fromUs: 8_500, toUs: 40_000 };
   assert.equal(blockWitness([before, after], filter, late)!.location.line, 16);
   assert.equal(blockWitness([after], filter, span)!.location.line, 16);
+});
+
+test('locate: a block held by a marked JSON.parse is named at the call, keeping the snapshot\'s callers', () => {
+  const site = loc(APP, 11, 22, 'parse');
+  // No snapshot (the call still runs: the live report): the mark alone.
+  assert.deepEqual(builtinWitness(site, undefined), { location: site, stack: [site], from: 'mark' });
+  // The snapshot landed after the call, on the next line of the same function: the call's own line and
+  // column, the snapshot's function name, and its callers below.
+  const after = paused([loc('/opt/loopscope/dist/runtime/agent.cjs', 7333, 3, 'u'), loc(APP, 12, 11, 'parse'), loc('node:internal/timers', 581, 17, 'listOnTimeout')]);
+  const w = builtinWitness(site, after)!;
+  assert.equal(w.from, 'mark');
+  assert.deepEqual(w.location, loc(APP, 11, 22, 'parse'));
+  assert.equal(w.stack[1], w.location, 'the location is the frame in the stack (it is not mapped again)');
+  assert.equal(w.stack[2]?.function, 'listOnTimeout');
+  // The snapshot is somewhere the call cannot explain: above the call's line, or in another file (a
+  // reviver the call ran, interruptible): that snapshot is the witness, not the mark.
+  assert.equal(builtinWitness(site, paused([loc(APP, 9, 3, 'parse')])), undefined);
+  assert.equal(builtinWitness(site, paused([loc('/srv/my app/reviver.js', 40, 5, 'revive'), loc(APP, 11, 22, 'parse')])), undefined);
 });

@@ -10,7 +10,7 @@ import { transformSource } from '../../src/runtime/transform/transform.ts';
 function passThroughRuntime(): Record<string, unknown> {
   return {
     s: () => ({}), w: (_t: unknown, x: unknown) => x, r: (_t: unknown, v: unknown) => v, c: () => {}, x: () => {}, e: () => {},
-    k: (v: unknown) => v, fa: (_t: unknown, it: unknown) => it, R: {},
+    k: (v: unknown) => v, m: (v: unknown) => v, u: (v: unknown) => v, fa: (_t: unknown, it: unknown) => it, R: {},
   };
 }
 
@@ -146,6 +146,21 @@ test('a combinator whose result is awaited or returned by an async function gets
   // Handled: awaited, returned, an arrow's body. Not: kept in a variable, returned past a finally, returned
   // by a plain function (nothing adopts it), or a receiver of .then.
   assert.deepEqual(indexes, [true, true, true, false, false, false, false]);
+});
+
+test('JSON.parse and JSON.stringify calls are marked: site after the arguments, cleared with the result', async () => {
+  const code = check('const v = JSON.parse(text)\nout(JSON.stringify(v, null, 2))\nJSON.parse(...args)\nJSON?.parse(t)\nJSON.parse?.(t)\nmy.JSON.parse(t)\n');
+  assert.match(code, /const v = __loopscope\.u\(JSON\.parse\(__loopscope\.m\(text,\$__lsSites,0\)\)\)/);
+  assert.match(code, /out\(__loopscope\.u\(JSON\.stringify\(v, null, __loopscope\.m\(2,\$__lsSites,1\)\)\)\)/);
+  assert.match(code, /__loopscope\.u\(JSON\.parse\(\.\.\.__loopscope\.m\(args,\$__lsSites,2\)\)\)/);
+  assert.match(code, /JSON\?\.parse\(t\)\nJSON\.parse\?\.\(t\)\nmy\.JSON\.parse\(t\)/, 'optional calls and other objects are left as they are');
+  // The site names the call: `parse` on line 1, column 16.
+  const table = /function \$__lsSites\(\)\{return (.*)\}$/.exec(code.trimEnd())![1]!;
+  assert.deepEqual((JSON.parse(table) as unknown[]).slice(1, 5), [1, 16, 'JSON.parse', '']);
+  // A file with JSON calls and nothing else we instrument is transformed too.
+  assert.ok(transformSource('module.exports = JSON.parse(s)', { file: '/a.js', format: 'commonjs' }));
+  // Behaviour: values, a reviver, a replacer, and a parse that throws.
+  await runBoth('log(JSON.parse(\'{"a":[1,2]}\', (k, v) => (typeof v === "number" ? v * 10 : v)).a); log(JSON.stringify({ b: 1n === 1n }, ["b"])); try { JSON.parse("{bad") } catch (e) { log(e.name) }');
 });
 
 test('.then, .catch and .finally calls go through the runtime, receiver first, arguments in place', () => {

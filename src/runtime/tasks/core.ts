@@ -3,10 +3,10 @@
 // APIs use. Everything on the hot path (one async call = s + e, one await = w + r) is a few field
 // stores, no Map lookups, no stack capture; a counted task reads no clock unless its slice is sampled.
 import { OP_AWAIT, OP_CANCEL, OP_MEMBER, OP_RUN, OP_SETTLE, OP_SPAWN } from '../../protocol/index.ts';
-import { SHARED_CURRENT_TALLY, SHARED_CURRENT_TASK, SHARED_TURNS, type RecordSink } from '../contracts.ts';
+import { SHARED_BUILTIN_BEAT, SHARED_BUILTIN_SITE, SHARED_CURRENT_TALLY, SHARED_CURRENT_TASK, SHARED_HEARTBEAT, SHARED_TURNS, type RecordSink } from '../contracts.ts';
 import { TICKS_PER_MS } from './clock.ts';
 import { Recorder } from './recorder.ts';
-import { Sites, spawnKind, type SiteTable, type SpawnKind } from './sites.ts';
+import { Sites, SiteSet, spawnKind, type SiteTable, type SpawnKind } from './sites.ts';
 import { TallyBook, type Tally } from './tally.ts';
 import { Task } from './task.ts';
 
@@ -53,16 +53,9 @@ export function createTaskCore(o: CoreOptions) {
   const clock = o.ticks;
   const ms = (ticks: number): number => ticks / TICKS_PER_MS;
   /** Global site ids already announced as async functions (fast path of s()). */
-  const asyncSent: Uint8Array[] = [];
-  const asyncSiteSent = (sid: number): boolean => {
-    const page = asyncSent[sid >> 12];
-    return page !== undefined && page[sid & 4095] === 1;
-  };
-  const markAsyncSent = (sid: number): void => {
-    let page = asyncSent[sid >> 12];
-    if (page === undefined) { page = new Uint8Array(4096); asyncSent[sid >> 12] = page; }
-    page[sid & 4095] = 1;
-  };
+  const asyncSent = new SiteSet();
+  /** Marked builtin call sites whose location the watchdog was given (m()). */
+  const builtinSent = new SiteSet();
 
   const root = new Task(0, 0, true);
   let cur: Task = root;
@@ -350,7 +343,7 @@ export function createTaskCore(o: CoreOptions) {
     } else {
       const b = tbl.$lsBase;
       const sid = (b === undefined ? sites.base(tbl) : b) + n;
-      if (!asyncSiteSent(sid)) { sites.use(sid, ASYNC_FUNCTION); markAsyncSent(sid); }
+      if (!asyncSent.has(sid)) { sites.use(sid, ASYNC_FUNCTION); asyncSent.add(sid); }
       // A counted call runs as its tally's shared task object: nothing is allocated per call.
       t = countedChild(parent, sid, true);
       if (t !== undefined) {
@@ -490,6 +483,32 @@ export function createTaskCore(o: CoreOptions) {
     slotTable = tbl;
     slotIndex = n;
     return v;
+  };
+
+  /**
+   * A JSON.parse/stringify call at site n of tbl begins (its arguments have run): marks it for the watchdog
+   * with the heartbeat count, so a mark left by a call that threw is not taken for a later one (transform.ts,
+   * markBuiltinCall). Returns the call's last argument unchanged.
+   */
+  const m = (v: unknown, tbl: SiteTable, n: number): unknown => {
+    const b = tbl.$lsBase;
+    const sid = (b === undefined ? sites.base(tbl) : b) + n;
+    if (!builtinSent.has(sid)) announceBuiltin(sid);
+    shared[SHARED_BUILTIN_SITE] = sid;
+    shared[SHARED_BUILTIN_BEAT] = shared[SHARED_HEARTBEAT]!;
+    return v;
+  };
+
+  /** The marked call returned: clears the mark; returns its result unchanged. */
+  const u = (v: unknown): unknown => {
+    shared[SHARED_BUILTIN_SITE] = 0;
+    return v;
+  };
+
+  const announceBuiltin = (sid: number): void => {
+    builtinSent.add(sid);
+    const loc = sites.location(sid);
+    if (loc) try { o.sink.builtinSite?.(sid, loc); } catch { /* never throws */ }
   };
 
   /** for await: each next()/return() of the iterator ends a slice (the loop then awaits). */
@@ -722,7 +741,7 @@ export function createTaskCore(o: CoreOptions) {
   // main-thread time). `enabled` is a plain field that disable() keeps in step with the closures' copy.
   const api = {
     // transformed code
-    s, w, r, c, x, e, k, fa,
+    s, w, r, c, x, e, k, m, u, fa,
     R: root,
     // patches
     takeSite, spawn, spawnAt, spawnCallback, enter, leave, leaveSettle, run, runAs, group, settle, cancel, tag, current,

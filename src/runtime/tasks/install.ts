@@ -38,7 +38,7 @@ export function installWith(config: AgentConfig, sink: RecordSink, shared: Float
     const host = createTransformHost({ includeNodeModules: config.includeNodeModules, ownDir: runtimeDir ?? '' });
     const then = thenCalls(core, Promise.prototype.then);
     const api = {
-      s: core.s, w: core.w, r: core.r, c: core.c, x: core.x, e: core.e, k: core.k, fa: core.fa, R: core.R,
+      s: core.s, w: core.w, r: core.r, c: core.c, x: core.x, e: core.e, k: core.k, m: core.m, u: core.u, fa: core.fa, R: core.R,
       tp: then.tp, tq: then.tq, tf: then.tf, tr: then.tr, t0: then.t0, tc: then.tc,
       /** Original position of a (1-based) position in a transformed file: lines never move, columns map back. */
       mapPosition(file: string, line: number, column: number): { file: string; line: number; column: number } {

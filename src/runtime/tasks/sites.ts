@@ -2,7 +2,7 @@
 // [file, line, column, name, enclosingFunction, …]. The runtime gives each file's sites a contiguous
 // range of global ids on first use (cached on the table function itself: no Map lookup on the hot path)
 // and sends one `site` control message per id, before any record names it.
-import type { SiteMessage, TaskKind } from '../../protocol/index.ts';
+import type { SiteMessage, SourceLocation, TaskKind } from '../../protocol/index.ts';
 import { SITE_FIELDS } from '../transform/transform.ts';
 
 export type SiteTable = (() => unknown[]) & { $lsBase?: number };
@@ -60,17 +60,43 @@ export class Sites {
     return anon;
   }
 
-  private emit(id: number, from: number, kind: TaskKind, name: string | undefined): void {
-    const rows = this.owner[from];
-    const i = this.ownerIndex[from];
-    if (!rows || i === undefined) return;
+  /** Where global site `id` is in the user's source (undefined: not a site of a transformed file). */
+  location(id: number): SourceLocation | undefined {
+    const rows = this.owner[id];
+    const i = this.ownerIndex[id];
+    if (!rows || i === undefined) return undefined;
     const at = 1 + i * SITE_FIELDS;
-    const msg: SiteMessage = {
-      type: 'site', site: id, kind, name: name ?? String(rows[at + 2]),
-      file: String(rows[0]), line: Number(rows[at]), column: Number(rows[at + 1]),
-    };
+    const loc: SourceLocation = { file: String(rows[0]), line: Number(rows[at]), column: Number(rows[at + 1]) };
     const fn = rows[at + 3];
-    if (typeof fn === 'string' && fn !== '') msg.function = fn;
+    if (typeof fn === 'string' && fn !== '') loc.function = fn;
+    return loc;
+  }
+
+  /** The name the transform gave the site (its callee, or the async function's name). */
+  private siteName(id: number): string {
+    return String(this.owner[id]![1 + this.ownerIndex[id]! * SITE_FIELDS + 2]);
+  }
+
+  private emit(id: number, from: number, kind: TaskKind, name: string | undefined): void {
+    const loc = this.location(from);
+    if (!loc) return;
+    const msg: SiteMessage = { type: 'site', site: id, kind, name: name ?? this.siteName(from), ...loc };
     try { this.send(msg); } catch { /* never throws into the user */ }
+  }
+}
+
+/** A set of global site ids, as bits in pages of 4096: a hot-path test is two array reads, no Map. */
+export class SiteSet {
+  private readonly pages: Uint8Array[] = [];
+
+  has(id: number): boolean {
+    const page = this.pages[id >> 12];
+    return page !== undefined && page[id & 4095] === 1;
+  }
+
+  add(id: number): void {
+    let page = this.pages[id >> 12];
+    if (page === undefined) { page = new Uint8Array(4096); this.pages[id >> 12] = page; }
+    page[id & 4095] = 1;
   }
 }

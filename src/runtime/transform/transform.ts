@@ -48,7 +48,7 @@ function transformUnsafe(source: string, opts: TransformOptions): TransformResul
   // Already transformed (a CJS file the ESM loader handed on to require's compile): leave it.
   if (source.includes(`function ${SITES_FN}(){`)) return undefined;
   // Cheap pre-check: a file with none of the things we instrument is left alone without parsing.
-  if (!/async|setTimeout|setInterval|setImmediate|\.then|Promise\.|readFile|writeFile|readdir|stat|mkdir|unlink|rename|copyFile|access|open/.test(source)) return undefined;
+  if (!/async|setTimeout|setInterval|setImmediate|\.then|Promise\.|JSON\.|readFile|writeFile|readdir|stat|mkdir|unlink|rename|copyFile|access|open/.test(source)) return undefined;
   const ast = parse(source, {
     ecmaVersion: 'latest',
     sourceType: opts.format === 'module' ? 'module' : 'script',
@@ -207,6 +207,10 @@ function transformUnsafe(source: string, opts: TransformOptions): TransformResul
       instrumentThen(node, callee, callee.property.name, scope);
       return;
     }
+    if (isUninterruptible(callee) && !node.optional) {
+      markBuiltinCall(node, callee, scope);
+      return;
+    }
     let name: string | undefined;
     let pos = callee.start;
     if (callee.type === 'Identifier' && BARE_CALLEES.has(callee.name)) name = callee.name;
@@ -228,6 +232,25 @@ function transformUnsafe(source: string, opts: TransformOptions): TransformResul
     // that the patched API reads: nothing runs between it and the call.
     open(last.start, `${G}.k(`);
     close(last.end, `,${SITES_FN},${index})`);
+  };
+
+  /**
+   * `JSON.parse(a)` → `G.u(JSON.parse(G.m(a,sites,n)))`: m() marks the call's site in the memory the
+   * watchdog reads (after the arguments ran, right before the call), u() clears it after. A builtin that
+   * cannot be interrupted answers no stack snapshot until it returns, and the snapshot then lands on the
+   * statement after it: the mark names the call itself, live, without the sampler (watchdog.ts).
+   */
+  const markBuiltinCall = (node: Node, callee: Node, scope: Scope): void => {
+    const args = node.arguments as Node[];
+    if (args.length === 0) return;
+    let last = args[args.length - 1]!;
+    if (last.type === 'SpreadElement') last = last.argument as Node;
+    const prop = callee.property as Node;
+    const site = addSite(prop.start, `JSON.${prop.name as string}`, scope.name);
+    open(node.start, `${G}.u(`);
+    close(node.end, ')');
+    open(last.start, `${G}.m(`);
+    close(last.end, `,${SITES_FN},${site})`);
   };
 
   /**
@@ -277,6 +300,16 @@ const COMBINATORS: ReadonlySet<string> = new Set(['all', 'allSettled', 'race', '
 function isCombinator(callee: Node): boolean {
   return callee.type === 'MemberExpression' && !callee.computed && callee.object.type === 'Identifier'
     && callee.object.name === 'Promise' && callee.property.type === 'Identifier' && COMBINATORS.has(callee.property.name);
+}
+
+/**
+ * `JSON.parse(…)` / `JSON.stringify(…)`: the builtins a program most often blocks in without any JavaScript
+ * frame of its own to interrupt (their callbacks, a reviver or toJSON, are interruptible and seen as such).
+ */
+function isUninterruptible(callee: Node): boolean {
+  return callee.type === 'MemberExpression' && !callee.computed && !callee.optional && callee.object.type === 'Identifier'
+    && callee.object.name === 'JSON' && callee.property.type === 'Identifier'
+    && (callee.property.name === 'parse' || callee.property.name === 'stringify');
 }
 
 /** Offset just after the `=>` that follows `from` (skipping comments and the closing parenthesis). */

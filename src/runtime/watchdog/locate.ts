@@ -229,7 +229,24 @@ export interface PausedWitness {
   functionName: string | undefined;
 }
 
-export interface Chosen { location?: SourceLocation; stack: SourceLocation[]; from: 'pause' | 'samples' | 'none' }
+export interface Chosen { location?: SourceLocation; stack: SourceLocation[]; from: 'pause' | 'samples' | 'mark' | 'none' }
+
+/**
+ * A block spent inside one marked builtin call (JSON.parse/stringify at `site`, in original coordinates):
+ * its mark was up from the block's start to its end. The call answers no snapshot until it returns, so a
+ * snapshot, if any, landed after it in the same function: at or below the call's line in its file.
+ * Then the call's own position is where the loop was held, and the snapshot's callers stay. A snapshot
+ * anywhere else (a reviver or toJSON the call ran, which is interruptible) is the better witness:
+ * undefined. The returned location is the very object that stands in the stack (it needs no mapping).
+ */
+export function builtinWitness(site: SourceLocation, paused: PausedWitness | undefined): Chosen | undefined {
+  if (!paused) return { location: site, stack: [site], from: 'mark' };
+  const p = paused.location;
+  if (p.file !== site.file || p.line < site.line) return undefined;
+  const at: SourceLocation = { ...site };
+  if (p.function !== undefined) at.function = p.function;
+  return { location: at, stack: paused.stack.map((f) => (f === p ? at : f)), from: 'mark' };
+}
 
 /**
  * The better of the two witnesses. The pause wins when it is consistent with the samples (its line is

@@ -1,5 +1,5 @@
 // What the main thread and the watchdog worker say to each other (one concept: the thread boundary).
-import type { AgentConfig, ControlMessage } from '../../protocol/index.ts';
+import type { AgentConfig, ControlMessage, SourceLocation } from '../../protocol/index.ts';
 
 /** Handed to the worker at start (structured-cloned workerData). */
 export interface WatchdogData {
@@ -27,5 +27,7 @@ export type ToWorker =
   | { t: 'records'; buf: ArrayBuffer; count: number }
   | { t: 'control'; msg: ControlMessage }
   | { t: 'dropped'; count: number; reason: string }
+  /** Where a marked builtin call site is (contracts.ts, SHARED_BUILTIN_SITE): the watchdog's alone. */
+  | { t: 'builtin-site'; site: number; location: SourceLocation }
   /** Write out everything; `last` (the exit event) goes after any block the exit closed. */
   | { t: 'flush'; seq: number; last?: ControlMessage };

@@ -2,16 +2,17 @@
 // from the main thread and reports the block twice: live (final:false) while it still goes on, and
 // final (final:true, same id) with the whole duration once the loop moves again.
 //
-// Evidence: the sampling profiler (always on at 10 ms by default, see `sampler`) and, at the threshold,
-// one snapshot of the main thread's stack (MainThreadProbe.stackNow: like a debugger pause, without
-// the debugger's cost). The final report picks the better witness (locate.ts).
+// Evidence: at the threshold, one snapshot of the main thread's stack (MainThreadProbe.stackNow: like a
+// debugger pause, without the debugger's cost); in tree mode, the JSON.parse/stringify call the main thread
+// marked as running (an uninterruptible call answers the snapshot only after it); and the sampling profiler
+// when it runs (see `sampler`). The final report picks the best witness (locate.ts).
 import { readFileSync } from 'node:fs';
 import type { BlockEvent, SamplerPolicy, SourceLocation } from '../../protocol/index.ts';
-import { SHARED_BEAT_TS, SHARED_CURRENT_TALLY, SHARED_CURRENT_TASK, SHARED_HEARTBEAT, SHARED_TURNS } from '../contracts.ts';
+import { SHARED_BEAT_TS, SHARED_BUILTIN_BEAT, SHARED_BUILTIN_SITE, SHARED_CURRENT_TALLY, SHARED_CURRENT_TASK, SHARED_HEARTBEAT, SHARED_TURNS } from '../contracts.ts';
 import { BlockDetector, withoutOwn, type Reading } from './detector.ts';
 import type { ThreadSched } from './thread-sched.ts';
 import type { CallFrame, MainThreadProbe, Profile, StackSnapshot } from './inspector-probe.ts';
-import { choose, classify, framesToStack, urlToFile, pickLocation, blockWitness, stallLocation, type FrameFilter, type PausedWitness } from './locate.ts';
+import { builtinWitness, choose, classify, framesToStack, urlToFile, pickLocation, blockWitness, stallLocation, type Chosen, type FrameFilter, type PausedWitness } from './locate.ts';
 import { classifyCause } from './cause.ts';
 import { debugLog, debugOn } from './debug-log.ts';
 
@@ -37,6 +38,8 @@ const SAMPLE_US = 10_000;
 const ROTATE_MS = 60_000;
 const RECENT_PROFILES = 4;
 const LINE_CACHE_FILES = 32;
+/** Marked builtin call sites remembered (their locations): beyond it, new ones are not named by their mark. */
+const BUILTIN_SITES_CAP = 10_000;
 /** At exit the main thread waits for us (bounded): the evidence must come fast or not at all. */
 const EXIT_WAIT_MS = 250;
 /** How long a report waits for the main thread to map transformed columns back. */
@@ -91,7 +94,7 @@ export interface WatchdogOptions {
    * after it. Its start costs the main thread ~40 ms once (V8 logs all compiled code).
    * 'late': the sampler starts the first time the heartbeat is late (a program that never blocks
    * never pays for it) and then keeps running; the first block, if uninterruptible, is located by the
-   * stack snapshot alone (the statement after the call).
+   * stack snapshot alone (the statement after the call) or, in tree mode, by its mark (JSON.parse/stringify).
    * 'never': stack snapshots only (cheapest): uninterruptible builtins are placed at the statement
    * after them, and every block's cause is 'callback' (nothing tells a stall apart).
    */
@@ -126,6 +129,12 @@ interface Evidence {
   restart?: Promise<Restart | undefined>;
   /** Of the block so far, how long the main thread waited for a CPU (a loaded machine), when known. */
   queuedMs?: number | undefined;
+  /**
+   * The marked builtin call (global site id) the main thread was in when the block began (0: none or no
+   * longer: another one was seen after it), and the last look that still saw it (main thread's clock).
+   */
+  builtin: number;
+  builtinSeen: number;
 }
 
 /** A sampler restart's profile, and when it held the main thread (its clock, ms) if known. */
@@ -140,6 +149,7 @@ export class Watchdog {
   private current: Evidence | undefined;
   private sampler: Promise<void> | undefined;
   private readonly lineCache = new Map<string, string[] | undefined>();
+  private readonly builtinSites = new Map<number, SourceLocation>();
 
   constructor(private readonly o: WatchdogOptions) {
     this.detector = new BlockDetector(o.thresholdMs, o.heartbeatMs);
@@ -161,6 +171,11 @@ export class Watchdog {
 
   start(): void {
     this.loop();
+  }
+
+  /** Where a marked builtin call site is (the main thread says so once per site, on its first call). */
+  builtinSite(site: number, location: SourceLocation): void {
+    if (this.builtinSites.size < BUILTIN_SITES_CAP) this.builtinSites.set(site, location);
   }
 
   /** One wake-up: a look at the heartbeat, then the next beat's request when one is due (see POLL_MS). */
@@ -227,6 +242,10 @@ export class Watchdog {
           ev.tasks.add(s[SHARED_CURRENT_TASK]!);
           const turns = s[SHARED_TURNS]!;
           if (turns !== ev.turns) { ev.turns = turns; ev.turningPolls++; }
+          // Still in the marked call, or past it (cleared); a different call is not the one that began the block.
+          const mark = s[SHARED_BUILTIN_SITE]!;
+          if (mark === ev.builtin) ev.builtinSeen = now;
+          else if (mark !== 0) ev.builtin = 0;
         }
         break;
       case 'end': {
@@ -336,6 +355,9 @@ export class Watchdog {
     const s = this.o.shared;
     this.startSampler(false);
     const beat = s[SHARED_HEARTBEAT]!;
+    // A mark from before the loop was last free belongs to a call that threw (it was never cleared).
+    const marked = s[SHARED_BUILTIN_BEAT] === beat ? s[SHARED_BUILTIN_SITE]! : 0;
+    if (debugOn) debugLog(`start ${id}: builtin mark ${s[SHARED_BUILTIN_SITE]} at beat ${s[SHARED_BUILTIN_BEAT]} (now ${beat})`);
     const probe = this.o.probe;
     let answered = false;
     const pause = probe ? this.snapshot(probe, beat, () => { answered = true; }) : Promise.resolve(undefined);
@@ -344,7 +366,8 @@ export class Watchdog {
     // call returns, which may be the program's last act (the main thread does not serve the inspector
     // in its 'exit' handlers), and those samples are what can name an uninterruptible builtin's line.
     void pause.then(() => { answered = true; });
-    setTimeout(() => { if (!answered && this.current === ev) ev.restart = this.restartSampler(); }, PROMPT_SNAPSHOT_MS);
+    // Not for a marked call: its mark names it, and the restart would hold the main thread (6-200 ms) for nothing.
+    setTimeout(() => { if (!answered && this.current === ev && ev.builtin === 0) ev.restart = this.restartSampler(); }, PROMPT_SNAPSHOT_MS);
     // The live report: with the paused location when it comes quickly, without one otherwise
     // (the main thread is inside one native call and cannot be asked until it returns).
     const live = withTimeout(pause, LIVE_WAIT_MS).then((p) => {
@@ -354,12 +377,15 @@ export class Watchdog {
         debugLog(`block ${id}: start-up machinery before the program's first line, not reported`);
         return;
       }
-      return this.emit(ev, false, Math.max(durationMs, this.o.now() - since), paused?.location, paused?.stack ?? [], 'callback');
+      // Inside a marked call so far: it names the line now, even with no snapshot yet (it is still running).
+      const site = ev.builtin !== 0 ? this.builtinSites.get(ev.builtin) : undefined;
+      const at = site ? builtinWitness(site, paused) : undefined;
+      return this.emit(ev, false, Math.max(durationMs, this.o.now() - since), at?.location ?? paused?.location, at?.stack ?? paused?.stack ?? [], 'callback', at ? 'original' : undefined);
     });
     const turns = s[SHARED_TURNS]!;
     const ev: Evidence = {
       id, since, taskId: s[SHARED_CURRENT_TASK]!, tallyId: s[SHARED_CURRENT_TALLY]!, beat, pause, live, tasks: new Set([s[SHARED_CURRENT_TASK]!]), turns, turningPolls: 0,
-      queuedMs,
+      queuedMs, builtin: marked, builtinSeen: this.o.now(),
     };
     this.current = ev;
   }
@@ -373,14 +399,20 @@ export class Watchdog {
     // Taken before the loop came back (known from its own clock), it witnessed the block, even when
     // the heartbeat had moved by the time it arrived (at exit the last beat races the answer).
     const p = answer && !answer.inBlock && answer.at !== undefined && answer.at <= since + durationMs ? { ...answer, inBlock: true } : answer;
+    // A marked builtin call held the loop from start to end: it names the line (no samples needed).
+    const paused0 = p && p.inBlock ? this.pausedWitness(p.frames) : undefined;
+    // It must have held most of the block: a block that went on long after the call (the rest of its
+    // callback) is not the call's, and only the snapshot (or samples) can say where it went on.
+    const site = ev.builtin !== 0 && ev.builtinSeen - since >= durationMs / 2 ? this.builtinSites.get(ev.builtin) : undefined;
+    const marked = site ? builtinWitness(site, paused0) : undefined;
     // The samples cost a profiler restart (6-45 ms of the main thread): read them only when the
     // snapshot may be wrong or cannot tell the cause (see needsSamples).
-    const wantSamples = needsSamples(p);
+    const wantSamples = !marked && needsSamples(p);
     const profile = wantSamples ? (await withTimeout(this.restartSampler(), waitMs))?.profile : undefined;
     await ev.live;
     if (this.current === ev) this.current = undefined;
     if (ev.dropped) return;
-    const paused = p && p.inBlock ? this.pausedWitness(p.frames) : undefined;
+    const paused = paused0;
     // Only the samples taken during the block count (the profiler's clock is CLOCK_MONOTONIC in µs).
     const span = { fromUs: (since + this.o.hrOffsetMs) * 1000, toUs: (since + durationMs + this.o.hrOffsetMs) * 1000 };
     // Profiles already in hand count even when this last restart did not come back in time: at exit, on a
@@ -388,14 +420,14 @@ export class Watchdog {
     // (onStart) already brought the block's samples.
     const covering = wantSamples ? this.recent.filter((q) => q.endTime >= span.fromUs && q.startTime <= span.toUs) : [];
     const sampled = covering.length > 0 ? blockWitness(covering, this.o.filter, span) : undefined;
-    const chosen = choose(paused, sampled, this.o.filter);
-    debugLog(`end ${id}: tasks=${[...ev.tasks].join(",")} turningPolls=${ev.turningPolls} profiles=${covering.length} samples=${profile?.samples?.length ?? 'none'} span=${JSON.stringify(span)} profile=[${profile?.startTime},${profile?.endTime}] paused=${JSON.stringify(paused?.location)} sampled=${JSON.stringify(sampled && { ...sampled, lineTicks: [...sampled.lineTicks], stack: sampled.stack.length })} chose ${chosen.from}`);
+    const chosen: Chosen = marked ?? choose(paused, sampled, this.o.filter);
+    debugLog(`end ${id}: builtin=${ev.builtin} (${site ? 'known' : 'unknown'}, ${marked ? 'witness' : 'no witness'}) tasks=${[...ev.tasks].join(",")} turningPolls=${ev.turningPolls} profiles=${covering.length} samples=${profile?.samples?.length ?? 'none'} span=${JSON.stringify(span)} profile=[${profile?.startTime},${profile?.endTime}] paused=${JSON.stringify(paused?.location)} sampled=${JSON.stringify(sampled && { ...sampled, lineTicks: [...sampled.lineTicks], stack: sampled.stack.length })} chose ${chosen.from}`);
     // With task tracking on, a stall resumes tasks turn after turn (the turn counter moves between our looks,
     // every 5 ms), while one long callback resumes none. Both signs are read only while the block goes on
     // ('ongoing'); the turns just after a callback block ends (its microtasks, before the beat) can move the
     // counter at one look, or show a second task: hence at least 3 of either. The running task alone is not
     // enough: the counted calls of one hot function all run as their nearest recorded ancestor.
-    const cause = ev.tasks.size >= STALL_TASKS || ev.turningPolls >= STALL_TASKS ? 'stall' : classifyCause(sampled);
+    const cause = !marked && (ev.tasks.size >= STALL_TASKS || ev.turningPolls >= STALL_TASKS) ? 'stall' : classifyCause(sampled);
     const placed = cause === 'stall' ? stallLocation(paused, sampled, chosen, this.o.filter) : chosen;
     // The sampler restart queued in onStart ran inside the block (served as the call returned): our time,
     // not the program's. Taken off only now: the span above is the whole block.
@@ -407,7 +439,7 @@ export class Watchdog {
     }
     // The samples know the line, not the column: name the statement's start (after mapping, which
     // is about columns in transformed code, while this one comes from the file on disk).
-    await this.emit(ev, true, durationMs, placed.location, placed.stack, cause, placed.from === 'samples');
+    await this.emit(ev, true, durationMs, placed.location, placed.stack, cause, placed.from === 'samples' ? 'line-only' : placed.from === 'mark' ? 'original' : undefined);
   }
 
   /**
@@ -456,8 +488,12 @@ export class Watchdog {
     return { stack, location, functionName: location.function };
   }
 
+  /**
+   * position: 'line-only' (the samples know the line, not the column: name the statement's start);
+   * 'original' (the location is already in the user's file's coordinates, not the code that ran: a mark).
+   */
   private emit(ev: Evidence, final: boolean, durationMs: number, location: SourceLocation | undefined,
-    stack: SourceLocation[], cause: BlockEvent['cause'], lineOnly = false): Promise<void> {
+    stack: SourceLocation[], cause: BlockEvent['cause'], position?: 'line-only' | 'original'): Promise<void> {
     const block: BlockEvent = {
       type: 'block', ts: ev.since, id: ev.id, final, durationMs: Math.round(durationMs * 1000) / 1000, cause,
       // The agent's own frames (task hooks the rewritten code calls) are ours, not the user's: never shown.
@@ -468,18 +504,21 @@ export class Watchdog {
     if (ev.queuedMs !== undefined) block.queuedMs = Math.round(Math.min(ev.queuedMs, durationMs) * 1000) / 1000;
     if (location) block.location = location;
     const send = (b: BlockEvent): void => {
-      if (lineOnly && b.location) b.location = { ...b.location, column: this.firstColumn(b.location.file, b.location.line) };
+      if (position === 'line-only' && b.location) b.location = { ...b.location, column: this.firstColumn(b.location.file, b.location.line) };
       this.o.emit(b);
     };
-    return this.mapped(block).then(send, () => send(block));
+    return this.mapped(block, position === 'original' ? location : undefined).then(send, () => send(block));
   }
 
-  /** Positions in the code that ran → the user's files (asks the main thread; unmapped if it is busy). */
-  private async mapped(block: BlockEvent): Promise<BlockEvent> {
+  /**
+   * Positions in the code that ran → the user's files (asks the main thread; unmapped if it is busy).
+   * `original`: a frame already in the user's coordinates (the same object in the stack), left as it is.
+   */
+  private async mapped(block: BlockEvent, original?: SourceLocation): Promise<BlockEvent> {
     const probe = this.o.probe;
     if (!probe) return block;
     const frames = block.location ? [block.location, ...block.stack] : block.stack;
-    const mine = frames.filter((f) => classify(f.file, this.o.filter) === 'user' || classify(f.file, this.o.filter) === 'library');
+    const mine = frames.filter((f) => f !== original && (classify(f.file, this.o.filter) === 'user' || classify(f.file, this.o.filter) === 'library'));
     if (mine.length === 0) return block;
     const answer = await withTimeout(probe.mapPositions(mine.map((f) => [f.file, f.line, f.column])), MAP_WAIT_MS);
     if (!answer) return block;
