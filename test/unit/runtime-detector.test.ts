@@ -120,46 +120,62 @@ test('detector: our own stretch inside a block is taken off its duration, one ou
 
 // A loaded machine: the scheduler's counters for the main thread (thread-sched.ts) tell starvation from a block.
 const sched = (runMs: number, queuedMs: number, runnable = true) => ({ runMs, queuedMs, runnable });
+/** A look as the watchdog makes it: the counters are read (and given) only when the detector wants them. */
+const look = (d: BlockDetector, beat: number, beatTs: number, now: number, s: ReturnType<typeof sched>) =>
+  d.poll(beat, beatTs, now, d.wantsSched(beat) ? s : undefined);
+
+test('detector: the scheduler\'s counters are wanted only while the loop is late or a block is open', () => {
+  const d = new BlockDetector(50, 10);
+  assert.equal(d.wantsSched(1), false, 'the first beat: it moved');
+  d.poll(1, 100, 100, undefined);
+  assert.equal(d.wantsSched(2), false, 'the loop answered: an idle look reads nothing');
+  assert.equal(d.wantsSched(1), true, 'the beat did not move: late');
+  for (let t = 105; t <= 160; t += 5) look(d, 1, 100, t, sched(t - 100, 0)); // running all along
+  assert.equal(d.blocking, true);
+  assert.equal(d.wantsSched(2), true, 'the block\'s end says how long it waited');
+  assert.equal(look(d, 2, 170, 171, sched(10, 0)).kind, 'end');
+  assert.equal(d.wantsSched(3), false);
+});
 
 test('detector: a main thread that waits for a CPU is not a block, counted (the wait ended) or still going on', () => {
   // The wait is in the counters: the thread ran briefly now and then, without reaching the beat.
   const d = new BlockDetector(50, 10);
-  d.poll(1, 100, 100, sched(10, 0));
+  look(d, 1, 100, 100, sched(10, 0));
   for (let t = 105, q = 0; t <= 400; t += 5) {
     q += 4.5; // 0.5 ms of every 5 on the CPU, the rest waiting
-    const r = d.poll(1, 100, t, sched(10 + (t - 100) / 10, q));
+    const r = look(d, 1, 100, t, sched(10 + (t - 100) / 10, q));
     assert.equal(r.kind === 'start' || r.kind === 'arm', false, `${t}: ${r.kind}`);
   }
   // The wait still going on: runnable, its run time frozen (the kernel counts the wait only when it ends).
   const d2 = new BlockDetector(50, 10);
-  d2.poll(1, 100, 100, sched(10, 0));
-  for (let t = 105; t <= 400; t += 5) assert.equal(d2.poll(1, 100, t, sched(10, 0)).kind, 'none', `${t}`);
+  look(d2, 1, 100, 100, sched(10, 0));
+  for (let t = 105; t <= 400; t += 5) assert.equal(look(d2, 1, 100, t, sched(10, 0)).kind, 'none', `${t}`);
   // Then it runs: the wait lands in the counters, and the beat it answers ends nothing (there was no block).
-  assert.equal(d2.poll(2, 401, 402, sched(10.5, 300)).kind, 'none');
+  assert.equal(look(d2, 2, 401, 402, sched(10.5, 300)).kind, 'none');
 });
 
 test('detector: code that runs (or sleeps in a syscall) while the machine is loaded is still a block, with its wait inside', () => {
   // Half the time on the CPU, half waiting: 50 ms of the program's own time after 110 ms.
   const d = new BlockDetector(50, 10);
-  d.poll(1, 100, 100, sched(0, 0));
+  look(d, 1, 100, 100, sched(0, 0));
   let start;
   for (let t = 105; t <= 300 && !start; t += 5) {
-    const r = d.poll(1, 100, t, sched((t - 100) / 2, (t - 100) / 2));
+    const r = look(d, 1, 100, t, sched((t - 100) / 2, (t - 100) / 2));
     if (r.kind === 'start') start = { t, r };
   }
   assert.ok(start && start.r.kind === 'start', 'reported');
-  // 110 ms late at 220, 55 of them waiting (counted from the beat at 100, a period before the block).
-  assert.equal(start.t, 220, 'once 50 ms of the lateness were not waiting');
+  // 105 ms late at 215, 52.5 of them waiting: counted from the first late look (105), whose 2.5 ms before it are missed.
+  assert.equal(start.t, 215, 'once 50 ms of the lateness were not waiting');
   assert.equal(start.r.since, 110);
-  const end = d.poll(2, 400, 401, sched(150, 150));
-  assert.ok(end.kind === 'end' && end.durationMs === 290 && end.queuedMs === 150, JSON.stringify(end));
+  const end = look(d, 2, 400, 401, sched(150, 150));
+  assert.ok(end.kind === 'end' && end.durationMs === 290 && end.queuedMs === 147.5, JSON.stringify(end));
   // Asleep in a syscall (execSync): not runnable, nothing waits for a CPU: a block at the threshold as always.
   const d2 = new BlockDetector(50, 10);
-  d2.poll(1, 100, 100, sched(5, 2));
+  look(d2, 1, 100, 100, sched(5, 2));
   let kinds = '';
-  for (let t = 105; t <= 160; t += 5) kinds += d2.poll(1, 100, t, sched(5, 2, false)).kind[0];
+  for (let t = 105; t <= 160; t += 5) kinds += look(d2, 1, 100, t, sched(5, 2, false)).kind[0];
   assert.equal(kinds, 'nnnnnnannnns', 'armed at 25 ms late, a block at 50');
-  const e2 = d2.poll(2, 200, 201, sched(5.1, 2));
+  const e2 = look(d2, 2, 200, 201, sched(5.1, 2));
   assert.ok(e2.kind === 'end' && e2.queuedMs === undefined, JSON.stringify(e2));
 });
 

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { BlockEvent, SamplerPolicy, SourceLocation } from '../../protocol/index.ts';
 import { SHARED_BEAT_TS, SHARED_BUILTIN_BEAT, SHARED_BUILTIN_SITE, SHARED_CURRENT_TALLY, SHARED_CURRENT_TASK, SHARED_HEARTBEAT, SHARED_TURNS } from '../contracts.ts';
 import { BlockDetector, withoutOwn, type Reading } from './detector.ts';
-import type { ThreadSched } from './thread-sched.ts';
+import type { SchedSample, ThreadSched } from './thread-sched.ts';
 import type { CallFrame, MainThreadProbe, Profile, StackSnapshot } from './inspector-probe.ts';
 import { builtinWitness, choose, classify, framesToStack, urlToFile, pickLocation, blockWitness, stallLocation, type Chosen, type FrameFilter, type PausedWitness } from './locate.ts';
 import { classifyCause } from './cause.ts';
@@ -204,11 +204,17 @@ export class Watchdog {
   async finish(): Promise<void> {
     this.stop();
     const s = this.o.shared;
-    const r = this.detector.poll(s[SHARED_HEARTBEAT]!, s[SHARED_BEAT_TS]!, this.o.now(), this.o.threadSched?.());
+    const beat = s[SHARED_HEARTBEAT]!;
+    const r = this.detector.poll(beat, s[SHARED_BEAT_TS]!, this.o.now(), this.sched(beat));
     if (r.kind === 'end') await this.onEnd(r.id, r.since, r.durationMs, EXIT_WAIT_MS, r.queuedMs);
     // A block that ended just before the exit may still be gathering its final report: the exit
     // event must come after it (bounded: the main thread waits for us only so long).
     else if (this.ending) await withTimeout(this.ending, EXIT_WAIT_MS * 2);
+  }
+
+  /** The main thread's scheduler counters, read only when the detector needs them for a look at `beat`. */
+  private sched(beat: number): SchedSample | undefined {
+    return this.o.threadSched !== undefined && this.detector.wantsSched(beat) ? this.o.threadSched() : undefined;
   }
 
   /** The final report of the last block that ended, while it is being put together. */
@@ -225,7 +231,8 @@ export class Watchdog {
     if (this.samplerStarting) this.detector.excuse(Math.min(now, this.samplerExcuseUntil));
     let r: Reading;
     try {
-      r = this.detector.poll(s[SHARED_HEARTBEAT]!, s[SHARED_BEAT_TS]!, now, this.o.threadSched?.());
+      const beat = s[SHARED_HEARTBEAT]!;
+      r = this.detector.poll(beat, s[SHARED_BEAT_TS]!, now, this.sched(beat));
     } catch { return; }
     if (this.o.sampler === 'always' && !this.sampler && this.readyBeat !== undefined && s[SHARED_HEARTBEAT] !== this.readyBeat && !this.detector.blocking) {
       this.startSampler(true);
