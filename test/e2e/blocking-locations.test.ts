@@ -106,6 +106,22 @@ for (const c of TIMED) {
   });
 }
 
+test('sampler always, a big heap: the profiler restarts that read a block\'s samples are not blocks of their own', async () => {
+  const file = fixture('blocking', 'structured-clone-big-heap.js');
+  const want = markedLine(file);
+  const r = await runWithAgent(file, { config: { mode: 'tree', thresholdMs: 50, sampler: 'always' } });
+  assert.equal(r.code, 0, r.stderr);
+  const took = (JSON.parse(r.stdout) as { cloneMs: number }).cloneMs;
+  const finals = blocks(r.events).filter((b) => b.final);
+  const clone = finals.find((b) => b.location?.function === 'copy');
+  assert.ok(clone, `a final block in copy(); got ${JSON.stringify(finals.map((b) => b.location))}`);
+  assert.equal(clone.location!.line, want.line);
+  assert.ok(Math.abs(clone.durationMs - took) <= 25, `block ${clone.durationMs} ms, the call ${took} ms`);
+  // 3 s of an idle loop follow: nothing in them held it (a cascade showed a block every 0.2 s).
+  const after = blocks(r.events).filter((b) => b.ts > clone.ts);
+  assert.deepEqual(after.map((b) => [b.final, b.durationMs, b.location?.line]), [], 'no block after the clone');
+});
+
 test('tree mode: the live report of a block inside JSON.parse names the call while it still runs', async () => {
   const file = fixture('blocking', 'json-parse.js');
   const want = markedLine(file);

@@ -2,7 +2,7 @@
 // beat that was due (one heartbeat period after the last).
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { BlockDetector, withoutOwn } from '../../src/runtime/watchdog/detector.ts';
+import { afterOwn, BlockDetector, withoutOwn } from '../../src/runtime/watchdog/detector.ts';
 
 test('detector: a loop that keeps beating never blocks', () => {
   const d = new BlockDetector(50, 10);
@@ -116,6 +116,15 @@ test('detector: our own stretch inside a block is taken off its duration, one ou
   assert.equal(withoutOwn(100, 150, 240, 260), 150);
   assert.equal(withoutOwn(100, 150, 200, 200), 150);
   assert.equal(withoutOwn(100, 150, 230, 210), 150);
+});
+
+test('detector: a block found while our own sampler restart ran keeps only what came after the restart', () => {
+  // The restart (90-200) began before the block's start (100): the block is the program's from 200 on.
+  assert.equal(afterOwn(100, 150, 90, 200), 50);
+  assert.equal(afterOwn(100, 80, 90, 175), 5, 'over soon after the restart: not the program\'s block');
+  assert.equal(afterOwn(100, 80, 90, 200), 0, 'the loop came back as the restart ended');
+  assert.equal(afterOwn(100, 150, 40, 95), 150, 'a restart over before the block began takes nothing');
+  assert.equal(afterOwn(100, 150, 120, 110), 150, 'times that make no sense take nothing');
 });
 
 // A loaded machine: the scheduler's counters for the main thread (thread-sched.ts) tell starvation from a block.

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import type { BlockEvent, SamplerPolicy, SourceLocation } from '../../protocol/index.ts';
 import { SHARED_BEAT_TS, SHARED_BUILTIN_BEAT, SHARED_BUILTIN_SITE, SHARED_CURRENT_TALLY, SHARED_CURRENT_TASK, SHARED_HEARTBEAT, SHARED_TURNS } from '../contracts.ts';
-import { BlockDetector, withoutOwn, type Reading } from './detector.ts';
+import { afterOwn, BlockDetector, withoutOwn, type Reading } from './detector.ts';
 import type { SchedSample, ThreadSched } from './thread-sched.ts';
 import type { CallFrame, MainThreadProbe, Profile, StackSnapshot } from './inspector-probe.ts';
 import { builtinWitness, choose, classify, framesToStack, urlToFile, pickLocation, blockWitness, stallLocation, type Chosen, type FrameFilter, type PausedWitness } from './locate.ts';
@@ -127,6 +127,8 @@ interface Evidence {
   dropped?: boolean;
   /** The sampler restart queued while the block went on (see onStart): its time is ours, not the block's. */
   restart?: Promise<Restart | undefined>;
+  /** A sampler restart of ours already under way when the block was found: it may be all the block is (afterOwn). */
+  ownBefore?: Promise<Restart | undefined>;
   /** Of the block so far, how long the main thread waited for a CPU (a loaded machine), when known. */
   queuedMs?: number | undefined;
   /**
@@ -241,7 +243,7 @@ export class Watchdog {
     switch (r.kind) {
       case 'arm': this.armed = true; this.startSampler(false); break;
       case 'disarm': this.armed = false; break;
-      case 'start': this.onStart(r.id, r.since, r.durationMs, r.queuedMs); break;
+      case 'start': this.onStart(r.id, r.since, r.queuedMs); break;
       case 'ongoing':
         if (this.current) {
           const ev = this.current;
@@ -343,12 +345,22 @@ export class Watchdog {
     return profile;
   }
 
+  /** The sampler restart under way (asked for, not yet answered), if any: it holds the main thread while it runs. */
+  private restarting: Promise<Restart | undefined> | undefined;
+
   private async restartSampler(): Promise<Restart | undefined> {
     const probe = this.o.probe;
     if (!probe || !this.sampler) return undefined;
     await this.sampler;
     // Kept even when it arrives after the block it was asked for: it may hold the start of the next.
     debugLog('restart requested');
+    const restart = this.askRestart(probe);
+    this.restarting = restart;
+    void restart.finally(() => { if (this.restarting === restart) this.restarting = undefined; });
+    return restart;
+  }
+
+  private askRestart(probe: MainThreadProbe): Promise<Restart | undefined> {
     return probe.restartSampler().then((r) => {
       if (!r) return undefined;
       debugLog('restarted');
@@ -358,7 +370,7 @@ export class Watchdog {
     }, () => undefined);
   }
 
-  private onStart(id: number, since: number, durationMs: number, queuedMs: number | undefined): void {
+  private onStart(id: number, since: number, queuedMs: number | undefined): void {
     const s = this.o.shared;
     this.startSampler(false);
     const beat = s[SHARED_HEARTBEAT]!;
@@ -366,6 +378,7 @@ export class Watchdog {
     const marked = s[SHARED_BUILTIN_BEAT] === beat ? s[SHARED_BUILTIN_SITE]! : 0;
     if (debugOn) debugLog(`start ${id}: builtin mark ${s[SHARED_BUILTIN_SITE]} at beat ${s[SHARED_BUILTIN_BEAT]} (now ${beat})`);
     const probe = this.o.probe;
+    const ownBefore = this.restarting;
     let answered = false;
     const pause = probe ? this.snapshot(probe, beat, () => { answered = true; }) : Promise.resolve(undefined);
     // No snapshot yet after a moment: the main thread is inside an uninterruptible call (JSON.parse,
@@ -373,11 +386,26 @@ export class Watchdog {
     // call returns, which may be the program's last act (the main thread does not serve the inspector
     // in its 'exit' handlers), and those samples are what can name an uninterruptible builtin's line.
     void pause.then(() => { answered = true; });
+    // Found while a restart of ours ran: the snapshot waits behind it, which says nothing about the program.
+    // What follows waits for the restart to end, and happens only if the loop is still held then (the
+    // program's). Otherwise the block was ours, or mostly: the final report decides (onEnd, afterOwn).
+    // The program's if the loop stays held for the threshold after the restart ended (it began then).
+    const held = ownBefore ? withTimeout(ownBefore, FINAL_WAIT_MS).then(async (own) => {
+      const from = own?.ownTo !== undefined && own.ownTo > ev.since ? own.ownTo : ev.since;
+      const wait = from + this.o.thresholdMs - this.o.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      if (s[SHARED_HEARTBEAT] !== beat) return false;
+      ev.since = from;
+      return true;
+    }) : Promise.resolve(true);
     // Not for a marked call: its mark names it, and the restart would hold the main thread (6-200 ms) for nothing.
-    setTimeout(() => { if (!answered && this.current === ev && ev.builtin === 0) ev.restart = this.restartSampler(); }, PROMPT_SNAPSHOT_MS);
+    void held.then((still) => {
+      if (still) setTimeout(() => { if (!answered && this.current === ev && ev.builtin === 0) ev.restart = this.restartSampler(); }, PROMPT_SNAPSHOT_MS);
+    });
     // The live report: with the paused location when it comes quickly, without one otherwise
     // (the main thread is inside one native call and cannot be asked until it returns).
-    const live = withTimeout(pause, LIVE_WAIT_MS).then((p) => {
+    const live = held.then((still): Promise<Snapshot | undefined | typeof NOT_LIVE> => (still ? withTimeout(pause, LIVE_WAIT_MS) : Promise.resolve(NOT_LIVE))).then((p) => {
+      if (p === NOT_LIVE) return;
       const paused = p && p.inBlock ? this.pausedWitness(p.frames) : undefined;
       if (p && !paused && this.startupMachinery(p)) {
         ev.dropped = true;
@@ -387,13 +415,14 @@ export class Watchdog {
       // Inside a marked call so far: it names the line now, even with no snapshot yet (it is still running).
       const site = ev.builtin !== 0 ? this.builtinSites.get(ev.builtin) : undefined;
       const at = site ? builtinWitness(site, paused) : undefined;
-      return this.emit(ev, false, Math.max(durationMs, this.o.now() - since), at?.location ?? paused?.location, at?.stack ?? paused?.stack ?? [], 'callback', at ? 'original' : undefined);
+      return this.emit(ev, false, this.o.now() - ev.since, at?.location ?? paused?.location, at?.stack ?? paused?.stack ?? [], 'callback', at ? 'original' : undefined);
     });
     const turns = s[SHARED_TURNS]!;
     const ev: Evidence = {
       id, since, taskId: s[SHARED_CURRENT_TASK]!, tallyId: s[SHARED_CURRENT_TALLY]!, beat, pause, live, tasks: new Set([s[SHARED_CURRENT_TASK]!]), turns, turningPolls: 0,
       queuedMs, builtin: marked, builtinSeen: this.o.now(),
     };
+    if (ownBefore) ev.ownBefore = ownBefore;
     this.current = ev;
   }
 
@@ -402,6 +431,23 @@ export class Watchdog {
     const ev = this.current;
     if (!ev || ev.id !== id) return;
     ev.queuedMs = queuedMs;
+    // Found while a restart of ours ran: only what came after it is the program's. Decided before anything
+    // else, so a block that was ours asks for no samples (that restart would start the next such block).
+    if (ev.ownBefore) {
+      const own = await withTimeout(ev.ownBefore, waitMs);
+      if (own?.ownFrom !== undefined && own.ownTo !== undefined) {
+        const kept = afterOwn(since, durationMs, own.ownFrom, own.ownTo);
+        debugLog(`end ${id}: found during our sampler restart ${own.ownFrom.toFixed(1)}-${own.ownTo.toFixed(1)}: ${durationMs.toFixed(1)} → ${kept.toFixed(1)} ms`);
+        if (kept < this.o.thresholdMs) {
+          await ev.live;
+          if (this.current === ev) this.current = undefined;
+          return;
+        }
+        // The program's block began as our restart ended.
+        if (own.ownTo > since) { since = own.ownTo; ev.since = since; }
+        durationMs = kept;
+      }
+    }
     const answer = await withTimeout(ev.pause, waitMs);
     // Taken before the loop came back (known from its own clock), it witnessed the block, even when
     // the heartbeat had moved by the time it arrived (at exit the last beat races the answer).
@@ -570,6 +616,9 @@ export function needsSamples(p: Snapshot | undefined): boolean {
   if (!p || !p.inBlock || p.waitedMs > PROMPT_SNAPSHOT_MS) return true;
   return !p.frames.some((f) => f.url.startsWith('node:'));
 }
+
+/** The live report of a block that ended with our sampler restart: none (see onStart). */
+const NOT_LIVE = Symbol('not live');
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
   return new Promise<T | undefined>((resolve) => {
