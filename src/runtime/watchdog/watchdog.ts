@@ -387,9 +387,9 @@ export class Watchdog {
     // in its 'exit' handlers), and those samples are what can name an uninterruptible builtin's line.
     void pause.then(() => { answered = true; });
     // Found while a restart of ours ran: the snapshot waits behind it, which says nothing about the program.
-    // What follows waits for the restart to end, and happens only if the loop is still held then (the
-    // program's). Otherwise the block was ours, or mostly: the final report decides (onEnd, afterOwn).
-    // The program's if the loop stays held for the threshold after the restart ended (it began then).
+    // The live report and the prompt restart wait for the restart to end, and happen only if the loop stays
+    // held for the threshold after it (the program's block, from the restart's end). Otherwise the block was
+    // ours, or mostly: the final report decides (onEnd, afterOwn).
     const held = ownBefore ? withTimeout(ownBefore, FINAL_WAIT_MS).then(async (own) => {
       const from = own?.ownTo !== undefined && own.ownTo > ev.since ? own.ownTo : ev.since;
       const wait = from + this.o.thresholdMs - this.o.now();
