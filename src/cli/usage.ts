@@ -23,7 +23,7 @@ ${RUN_USAGE}
   --node <path>             the Node executable to run the script with (default: this one)
   --include-node-modules    also track tasks created inside node_modules
   --task-cap <n>            most tasks tracked at once; beyond it new tasks are counted, not tracked (default 100000)
-  --exact <n|all>           tasks each call site records one by one (default 100, and 100 more each second); beyond
+  --exact <n|all>           tasks each call site records one by one (default 100, and 10 more each second); beyond
                             that a hot site's tasks are counted ("×N counted" in the tree); all: record every task
   --sampler always|late|never
                             V8's sampling profiler, which finds the exact line of a block inside an uninterruptible

@@ -91,8 +91,8 @@ export interface BlockEvent {
 }
 
 /**
- * Tasks counted, not recorded one by one. Each call site records its first tasks exactly (1000 by default,
- * and 100 more each second); beyond that budget its tasks, and everything they spawn, are counted here,
+ * Tasks counted, not recorded one by one. Each call site records its first tasks exactly (100 by default,
+ * and 10 more each second); beyond that budget its tasks, and everything they spawn, are counted here,
  * one tally per (spawner, call site): the work of a hot site stays visible as counts, at a fraction of the
  * cost of one record per task. Counts are cumulative: a later tally event with the same id replaces the
  * earlier one. Tally ids are their own numbering, apart from task ids.

@@ -10,6 +10,7 @@ import { ROOT, runWithAgent } from './agent-harness.ts';
 const FIXTURE = join(ROOT, 'test/fixtures/tasks/counted.js');
 const TIMED = join(ROOT, 'test/fixtures/tasks/counted-time.js');
 const GROUPS = join(ROOT, 'test/fixtures/tasks/counted-groups.js');
+const LONG = join(ROOT, 'test/fixtures/tasks/hot-site-long.js');
 
 /** Per task name: how many tasks (exact + counted) and how they ended. */
 function totals(model: TraceModel): Map<string, { count: number; resolved: number; rejected: number; cancelled: number; pending: number }> {
@@ -99,4 +100,20 @@ test('counted tasks: a tally\'s run time, estimated from a sample of its runs, c
   // ~13 ms sample made 2.85x), so the bound is wide; it still fails if the scaling or the timing is wrong (x64, x1/64, 0).
   const ratio = (exactMs + countedMs) / busyMs;
   assert.ok(ratio > 0.5 && ratio < 5, `run time ${(exactMs + countedMs).toFixed(1)} ms (counted ${countedMs.toFixed(1)}) against ${busyMs.toFixed(1)} ms measured`);
+});
+
+test('counted tasks, default budget: a site hot for seconds keeps a few fresh exact tasks each second, the rest counted', async () => {
+  const run = await runWithAgent(LONG, { config: { mode: 'tree' } });
+  assert.equal(run.code, 0, run.stderr);
+  const { calls, ms } = JSON.parse(run.stdout) as { calls: number; ms: number };
+  const model = new TraceModel(run.events);
+  const exact = [...model.tasks.values()].filter((n) => n.name === 'poll');
+  assert.equal(totals(model).get('poll')?.count, calls, 'exact + counted = every call');
+  // 100 at once, then 10 for each second boundary the run crossed (the budget refills at flushes, every 50 ms).
+  // At 100 a second (the old default) this run would have had 300-400.
+  const seconds = Math.ceil(ms / 1000);
+  assert.ok(exact.length >= 100 + 10 && exact.length <= 100 + 10 * (seconds + 1), `${exact.length} exact poll tasks over ${ms} ms`);
+  // The refills are spread over the run, not all at its start: some exact tasks began after its first second.
+  const startMs = Math.min(...exact.map((n) => n.spawnTs));
+  assert.ok(exact.some((n) => n.spawnTs - startMs > 1000), 'exact tasks from later seconds');
 });
