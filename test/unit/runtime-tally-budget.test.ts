@@ -1,6 +1,6 @@
-// The exact-task budget of a call site (tally.ts, TallyBook.exact): its first tasks are exact, then it earns
-// exactPerSecond more for each second that passed since it ran out, never more than the full budget. The
-// clock's second is what the last flush (emit) saw, so counting itself reads no clock.
+// The exact-task budget of a call site (tally.ts, TallyBook.exact): its first tasks are exact; each second
+// every site earns exactPerSecond more, never more than the full budget (a token bucket). Budgets refill at
+// the flush (emit) that sees a new second, so counting itself reads no clock.
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { DEFAULT_AGENT_CONFIG } from '../../src/protocol/index.ts';
@@ -34,6 +34,10 @@ test('a site records its budget exactly, then earns exactPerSecond more per seco
   assert.equal(exactOf(tallies, 50), 30, 'three seconds passed: 30 more');
   at(60);
   assert.equal(exactOf(tallies, 500), 100, 'a long pause earns back the budget, no more');
+  const other = book(100, 10);
+  assert.equal(exactOf(other.tallies, 95), 95);
+  other.at(1);
+  assert.equal(exactOf(other.tallies, 50), 15, 'a site not yet out earns too: 5 left + 10');
   assert.equal(exactOf(new TallyBook({ perSite: 0, perSecond: 10, ticks: () => 0, ticksPerMs: 1 }), 1000), 1000, 'budget 0: every task is exact');
 });
 

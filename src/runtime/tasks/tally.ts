@@ -1,6 +1,6 @@
 // Tallies: the tasks of a hot call site, counted instead of recorded one by one. Each call site records
-// its first tasks exactly (a budget per site, refilled each second, so a long-running program keeps fresh
-// exact samples); beyond it, its tasks and everything they spawn are counted, one Tally per (spawner, site).
+// its first tasks exactly (a budget per site, refilled a little each second, so a long-running program keeps
+// fresh exact samples); beyond it, its tasks and everything they spawn are counted, one Tally per (spawner, site).
 // A count costs a few field stores where a record costs a record's bytes all the way to the trace: on a
 // promise-heavy program that is most of the agent's cost (see bench/README.md).
 import { OP_TALLY, OP_TALLY_STATE } from '../../protocol/index.ts';
@@ -93,10 +93,8 @@ export class TallyBook {
   private readonly dirtyList: Tally[] = [];
   /** Per site id: exact tasks left in its budget (undefined: untouched, a full budget). */
   private readonly left: number[] = [];
-  /** Per site id: the second its budget last ran out or refilled. */
-  private readonly refilledAt: number[] = [];
   private readonly ticksPerSecond: number;
-  /** The clock's second at the last emit(): budgets refill by it, so counting reads no clock. */
+  /** The clock's second at the last emit(): budgets refill there, so counting reads no clock. */
   private second = 0;
   private flushes = 0;
 
@@ -104,22 +102,30 @@ export class TallyBook {
     this.ticksPerSecond = o.ticksPerMs * 1000;
   }
 
-  /** Whether site `site` may record one more task exactly now (takes it from the budget). */
+  /**
+   * Whether site `site` may record one more task exactly now (takes it from the budget). Budgets refill in
+   * emit(), not here: V8 inlines this into the hot spawn paths, and a refill branch first taken a second
+   * into a busy run deoptimized all of them (group, newTask, followResult…) for a quarter of a second.
+   */
   exact(site: number): boolean {
     const perSite = this.o.perSite;
     if (perSite <= 0) return true;
     const left = this.left[site];
     if (left === undefined) { this.left[site] = perSite - 1; return true; }
     if (left > 0) { this.left[site] = left - 1; return true; }
-    const sec = this.second;
-    const at = this.refilledAt[site];
-    if (at === undefined) { this.refilledAt[site] = sec; return false; }
-    if (sec <= at) return false;
-    const earned = Math.min(perSite, (sec - at) * this.o.perSecond);
-    this.refilledAt[site] = sec;
-    if (earned <= 0) return false;
-    this.left[site] = earned - 1;
-    return true;
+    return false;
+  }
+
+  /** Each second, every site earns perSecond more exact tasks, up to perSite (a token bucket). */
+  private refill(seconds: number): void {
+    const { perSite, perSecond } = this.o;
+    if (perSite <= 0 || perSecond <= 0) return;
+    const earned = seconds * perSecond;
+    const left = this.left;
+    for (let site = 0; site < left.length; site++) {
+      const n = left[site];
+      if (n !== undefined && n < perSite) left[site] = Math.min(perSite, n + earned);
+    }
   }
 
   /** The tally for tasks of `site` spawned by exact task `spawner`; counts one more. */
@@ -174,7 +180,9 @@ export class TallyBook {
    * tally became dirty before its kids, so it is always announced first. ms(): ticks → ms.
    */
   emit(push: Push, ms: (ticks: number) => number, nowTicks: number): void {
-    this.second = Math.floor(nowTicks / this.ticksPerSecond);
+    const second = Math.floor(nowTicks / this.ticksPerSecond);
+    if (second > this.second) this.refill(second - this.second);
+    this.second = second;
     const list = this.dirtyList;
     if (list.length === 0) return;
     const now = ms(nowTicks);
