@@ -6,7 +6,10 @@ import { Worker } from 'node:worker_threads';
 import type { AgentConfig, ControlMessage, SourceLocation } from '../protocol/index.ts';
 import { SHARED_SLOTS, type RecordSink } from './contracts.ts';
 import { beat } from './heartbeat.ts';
-import { SYNC_EXITING, SYNC_FLUSH_ACK, SYNC_SLOTS, SYNC_STARTING, type ToWorker, type WatchdogData } from './watchdog/messages.ts';
+import { SYNC_EXITING, SYNC_FLUSH_ACK, SYNC_READY, SYNC_SLOTS, SYNC_STARTING, type ToWorker, type WatchdogData } from './watchdog/messages.ts';
+
+/** Longest the program's start waits for the watchdog worker to boot (20-40 ms here; a loaded machine: more). */
+const WORKER_READY_WAIT_MS = 250;
 
 export class WorkerChannel implements RecordSink {
   readonly shared: Float64Array;
@@ -68,7 +71,14 @@ export class WorkerChannel implements RecordSink {
       this.worker.unref();
     } catch {
       this.alive = false;
+      return;
     }
+    // The program starts once the worker's boot is over (about 20 ms of CPU for Node's worker bootstrap
+    // alone): run side by side, the boot took a core from the program's first moments (its garbage
+    // collector's helper threads on 2 cores: a 0.2 s promise-heavy run 1.04-1.07x slower), and a block
+    // in those first moments could end before any watchdog saw it. Bounded: past the wait the program
+    // starts anyway and the worker comes up beside it, as before.
+    try { Atomics.wait(this.sync, SYNC_READY, 0, WORKER_READY_WAIT_MS); } catch { /* cannot wait here: start at once */ }
   }
 
   records(chunk: Float64Array, count: number): void {

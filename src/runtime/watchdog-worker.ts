@@ -4,7 +4,7 @@
 // ends in silence (the run then simply has fewer events).
 import { performance } from 'node:perf_hooks';
 import { workerData, parentPort } from 'node:worker_threads';
-import { SYNC_EXITING, SYNC_FLUSH_ACK, SYNC_STARTING, type ToWorker, type WatchdogData } from './watchdog/messages.ts';
+import { SYNC_EXITING, SYNC_FLUSH_ACK, SYNC_READY, SYNC_STARTING, type ToWorker, type WatchdogData } from './watchdog/messages.ts';
 import { SocketWriter } from './watchdog/socket-writer.ts';
 import { MainThreadProbe } from './watchdog/inspector-probe.ts';
 import { Watchdog, type SamplerPolicy } from './watchdog/watchdog.ts';
@@ -31,6 +31,9 @@ function main(): void {
   const askBeat = (): void => { if (Atomics.load(sync, SYNC_EXITING) === 0) parentPort?.postMessage(0); };
   askBeat();
   const firstAsk = now();
+  // The main thread waits for this before the program starts (channel.ts); the first beat is asked already.
+  Atomics.store(sync, SYNC_READY, 1);
+  Atomics.notify(sync, SYNC_READY);
   debugLog(`worker up at ${firstAsk.toFixed(1)} (main clock); beat ${shared[SHARED_HEARTBEAT]} at ${shared[SHARED_BEAT_TS]}`);
 
   const writer = new SocketWriter(now);

@@ -63,3 +63,17 @@ for (const mode of ['tree', 'blocking'] as const) {
     });
   }
 }
+
+test('start-up: a block over within the watchdog\'s boot time is still reported (the program waits for the worker)', async () => {
+  const file = fixture('blocking', 'start-short.js');
+  const want = markedLine(file);
+  for (const mode of ['tree', 'blocking'] as const) {
+    const r = await runWithAgent(file, { config: { mode, thresholdMs: 40 } });
+    assert.equal(r.code, 0, r.stderr);
+    const finals = blocks(r.events).filter((b) => b.final);
+    const shown = JSON.stringify(finals.map((b) => [b.location?.line, Math.round(b.durationMs)]));
+    assert.equal(finals.length, 1, `${mode}: one block: ${shown}`);
+    assert.equal(finals[0]!.location?.line, want.line, `${mode}: at its line: ${shown}`);
+    assert.ok(finals[0]!.durationMs >= 60, `${mode}: the whole 80 ms block: ${shown}`);
+  }
+});

@@ -21,7 +21,9 @@ export const SYNC_EXITING = 1; // main → worker: the main thread is exiting; a
  * module.register waits ~0.1-0.3 s for its loader thread): a held loop then is ours, not a block.
  */
 export const SYNC_STARTING = 2;
-export const SYNC_SLOTS = 3;
+/** worker → main: 1 once the worker's own code runs (its boot is over; the main thread waits for it). */
+export const SYNC_READY = 3;
+export const SYNC_SLOTS = 4;
 
 export type ToWorker =
   | { t: 'records'; buf: ArrayBuffer; count: number }
